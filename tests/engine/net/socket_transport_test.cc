@@ -1,0 +1,132 @@
+#include "engine/net/socket_transport.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/engine/net/loopback.h"
+
+namespace mailhoard::net {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::SilentListener;
+
+TEST_CASE("Endpoint prints IPv6 literals in brackets") {
+  CHECK(Endpoint{"127.0.0.1", 993}.ToString() == "127.0.0.1:993");
+  CHECK(Endpoint{"::1", 143}.ToString() == "[::1]:143");
+  CHECK(Endpoint{"imap.example.com", 993}.ToString() == "imap.example.com:993");
+}
+
+TEST_CASE("Connecting to a port nobody listens on names host, port and the cause") {
+  uint16_t port = testing::UnusedPort();
+  auto r = SocketTransport::Connect({"127.0.0.1", port}, 2s, 2s);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == ErrorCode::kNetwork);
+  CHECK(r.status().transient());
+  CHECK(r.status().message() ==
+        "connecting to 127.0.0.1:" + std::to_string(port) + ": Connection refused");
+}
+
+TEST_CASE("An unknown host name fails at resolution and says so") {
+  auto r = SocketTransport::Connect({"no-such-host.invalid", 993}, 2s, 2s);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == ErrorCode::kNetwork);
+  CHECK(r.status().message().rfind("resolving no-such-host.invalid:993: ", 0) == 0);
+}
+
+TEST_CASE("Connect resolves names and reaches IPv4 and IPv6 loopback") {
+  SilentListener listener;
+  auto r = SocketTransport::Connect({"localhost", listener.port()}, 2s, 2s);
+  REQUIRE(r.ok());
+  CHECK((*r)->Describe() == "localhost:" + std::to_string(listener.port()));
+  CHECK_FALSE((*r)->IsTls());
+}
+
+TEST_CASE("A read from a server that never answers times out as transient") {
+  SilentListener listener;
+  auto r = SocketTransport::Connect({"127.0.0.1", listener.port()}, 2s, 200ms);
+  REQUIRE(r.ok());
+  char buf[16];
+  auto start = std::chrono::steady_clock::now();
+  auto n = (*r)->Read(buf, sizeof buf);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(n.ok());
+  CHECK(n.status().code() == ErrorCode::kTimeout);
+  CHECK(n.status().transient());
+  CHECK(n.status().message().find("reading from 127.0.0.1:" + std::to_string(listener.port())) !=
+        std::string::npos);
+  CHECK(elapsed >= 190ms);
+  CHECK(elapsed < 2s);
+}
+
+TEST_CASE("A write to a peer that never reads times out instead of blocking") {
+  auto [a, b] = testing::SocketPair();
+  auto t = SocketTransport::Adopt(a, {"peer", 1}, 200ms);
+  std::string big(16 << 20, 'x');  // far more than the socket buffers hold
+  Status s = t->Write(big);
+  CHECK(s.code() == ErrorCode::kTimeout);
+  CHECK(s.message().find("writing to peer:1") != std::string::npos);
+  close(b);
+}
+
+TEST_CASE("A write to a closed peer is an error, not SIGPIPE") {
+  auto [a, b] = testing::SocketPair();
+  auto t = SocketTransport::Adopt(a, {"peer", 1}, 1s);
+  close(b);
+  Status s = t->Write(std::string(1 << 20, 'x'));
+  CHECK(s.code() == ErrorCode::kNetwork);
+  CHECK(s.message().find("Broken pipe") != std::string::npos);
+}
+
+TEST_CASE("Bytes pass both ways and an orderly close reads as 0") {
+  auto [a, b] = testing::SocketPair();
+  auto t = SocketTransport::Adopt(a, {"peer", 1}, 1s);
+  REQUIRE(t->Write("a1 NOOP\r\n").ok());
+  char buf[64];
+  ssize_t n = read(b, buf, sizeof buf);
+  CHECK(std::string(buf, n) == "a1 NOOP\r\n");
+  std::thread server([fd = b] {
+    std::this_thread::sleep_for(50ms);  // the client is already waiting in poll()
+    (void)!write(fd, "a1 OK\r\n", 7);
+    shutdown(fd, SHUT_WR);
+  });
+  auto r = t->Read(buf, sizeof buf);
+  REQUIRE(r.ok());
+  CHECK(std::string(buf, *r) == "a1 OK\r\n");
+  r = t->Read(buf, sizeof buf);
+  REQUIRE(r.ok());
+  CHECK(*r == 0);
+  server.join();
+  close(b);
+  t->Close();
+  CHECK(t->Read(buf, sizeof buf).status().code() == ErrorCode::kNetwork);
+}
+
+TEST_CASE("Connect gives up after connect_timeout when the SYN is never answered") {
+  // With a backlog of 0 the kernel queues one connection; later SYNs are
+  // dropped, so a connect hangs exactly as against a blackholed firewall.
+  SilentListener listener(0);
+  std::vector<std::unique_ptr<SocketTransport>> held;
+  Status last;
+  for (int i = 0; i < 8 && last.ok(); ++i) {
+    auto r = SocketTransport::Connect({"127.0.0.1", listener.port()}, 300ms, 1s);
+    if (r.ok()) {
+      held.push_back(std::move(*r));
+    } else {
+      last = r.status();
+    }
+  }
+  REQUIRE_FALSE(last.ok());
+  CHECK(last.code() == ErrorCode::kTimeout);
+  CHECK(last.transient());
+  CHECK(last.message().find("connecting to 127.0.0.1:") == 0);
+}
+
+}  // namespace
+}  // namespace mailhoard::net
