@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "engine/net/fd_wait.h"
+#include "engine/net/tls_session.h"
 
 namespace mailhoard::net {
 namespace {
@@ -125,11 +126,13 @@ Status SocketTransport::Closed() const {
 
 Result<size_t> SocketTransport::Read(char* buf, size_t len) {
   if (fd_ < 0) return Closed();
+  if (tls_) return tls_->Read(buf, len, io_timeout_);
   return RawRead(buf, len);
 }
 
 Status SocketTransport::Write(std::string_view data) {
   if (fd_ < 0) return Closed();
+  if (tls_) return tls_->Write(data, io_timeout_);
   return RawWrite(data);
 }
 
@@ -164,14 +167,27 @@ Status SocketTransport::RawWrite(std::string_view data) {
   return Status::Ok();
 }
 
-Status SocketTransport::StartTls(const TlsOptions&) {
-  return Status::Error(ErrorCode::kUnsupported, "TLS is not available yet");
+Status SocketTransport::StartTls(const TlsOptions& options) {
+  if (fd_ < 0) return Closed();
+  if (tls_) return InvalidArgument("StartTls on " + endpoint_.ToString() + ": already TLS");
+  auto session =
+      TlsSession::Handshake(fd_, options, endpoint_.host, endpoint_.ToString(), io_timeout_);
+  if (!session.ok()) {
+    // Half a handshake leaves the byte stream in an unknown state: neither
+    // plaintext nor TLS may follow, so the connection is closed.
+    Close();
+    return session.status();
+  }
+  tls_ = std::move(*session);
+  return Status::Ok();
 }
 
-bool SocketTransport::IsTls() const { return false; }
+bool SocketTransport::IsTls() const { return tls_ != nullptr; }
 
 void SocketTransport::Close() {
   if (fd_ < 0) return;
+  if (tls_) tls_->Shutdown();
+  tls_.reset();
   close(fd_);
   fd_ = -1;
 }

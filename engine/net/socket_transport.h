@@ -14,6 +14,8 @@
 
 namespace mailhoard::net {
 
+class TlsSession;
+
 class SocketTransport : public Transport {
  public:
   // Resolves `endpoint` (IPv6 and IPv4) and tries each address in turn, each
@@ -45,6 +47,8 @@ class SocketTransport : public Transport {
   int fd() const { return fd_; }
   std::chrono::milliseconds io_timeout() const { return io_timeout_; }
   void set_io_timeout(std::chrono::milliseconds t) { io_timeout_ = t; }
+  // The TLS session after StartTls() (protocol, cipher, peer fingerprint).
+  const TlsSession* tls() const { return tls_.get(); }
 
  private:
   SocketTransport(int fd, Endpoint endpoint, std::chrono::milliseconds io_timeout);
@@ -55,6 +59,7 @@ class SocketTransport : public Transport {
   int fd_ = -1;
   Endpoint endpoint_;
   std::chrono::milliseconds io_timeout_;
+  std::unique_ptr<TlsSession> tls_;
 };
 
 }  // namespace mailhoard::net
