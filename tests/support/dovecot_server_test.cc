@@ -1,6 +1,10 @@
 // The fixture itself: every other integration test trusts what it reports.
 #include "tests/support/dovecot_server.h"
 
+#include <algorithm>
+
+#include "tests/support/corpus.h"
+
 #include <catch2/catch.hpp>
 
 namespace mailhoard::testing {
@@ -30,6 +34,41 @@ TEST_CASE("Each created user starts empty") {
   server.Deliver(a.name, "INBOX", "Subject: a\n\nx\n");
   CHECK(server.Messages(b.name, "INBOX").empty());
   CHECK(server.Messages(a.name, "INBOX").size() == 1);
+}
+
+}  // namespace
+}  // namespace mailhoard::testing
+
+namespace mailhoard::testing {
+namespace {
+
+TEST_CASE("Corpus loads into Dovecot with folders, flags and keywords") {
+  DovecotServer& server = DovecotServer::Shared();
+  TestUser user = server.CreateUser();
+  CorpusOptions options;
+  options.messages = 60;
+  options.big_fraction = 0.05;
+  options.big_min = options.big_max = 1 << 20;
+  LoadStats stats = LoadCorpus(server, user.name, options);
+  CHECK(stats.messages == 60);
+  auto folders = server.Folders(user.name);
+  CHECK(std::find(folders.begin(), folders.end(), "Übersicht/Berichte 2024") != folders.end());
+  CHECK(std::find(folders.begin(), folders.end(), "Leer") != folders.end());
+  // The same seed gives the same corpus, message by message.
+  CorpusGenerator gen(options);
+  size_t total = 0, keyworded = 0;
+  for (const auto& folder : folders) {
+    for (const auto& m : server.Messages(user.name, folder)) {
+      ++total;
+      for (const auto& f : m.flags) keyworded += f[0] == '$';
+    }
+  }
+  CHECK(total == 60);
+  size_t expected_keywords = 0;
+  while (!gen.Done()) {
+    for (const auto& f : gen.Next().flags) expected_keywords += f[0] == '$';
+  }
+  CHECK(keyworded == expected_keywords);
 }
 
 }  // namespace
