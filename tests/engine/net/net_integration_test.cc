@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/net/buffered_reader.h"
+#include "engine/net/deflate_transport.h"
 #include "engine/net/socket_transport.h"
 #include "engine/net/tls_session.h"
 #include "engine/net/transport.h"
@@ -218,6 +219,53 @@ TEST_CASE("POP3 STLS upgrades in place") {
   CHECK(ReadUntil(*r, "+").rfind("+OK") != std::string::npos);
   REQUIRE(r->Write("STAT\r\n").ok());
   CHECK(ReadUntil(*r, "+OK") == "+OK 0 0\n");
+}
+
+TEST_CASE("COMPRESS=DEFLATE with Dovecot: commands and a large literal survive") {
+  auto& dovecot = DovecotServer::Shared();
+  auto user = dovecot.CreateUser();
+  std::string body;
+  for (int i = 0; body.size() < 300'000; ++i) {
+    body += "Line " + std::to_string(i) + " of a long message body, compressible.\r\n";
+  }
+  const std::string message =
+      "From: a@example.com\r\nTo: b@example.com\r\nSubject: big\r\n\r\n" + body;
+  dovecot.Deliver(user.name, "INBOX", message);
+
+  auto r = Dial(dovecot.imaps_port(), Options(TlsMode::kImplicit, WithCa()));
+  ReadUntil(*r, "* OK");
+  REQUIRE(r->Write("a LOGIN " + user.name + " " + user.password + "\r\n").ok());
+  CHECK(ReadUntil(*r, "a ").find("COMPRESS=DEFLATE") != std::string::npos);
+  REQUIRE(r->Write("b COMPRESS DEFLATE\r\n").ok());
+  ReadUntil(*r, "b OK");
+  DeflateTransport* deflate = nullptr;
+  REQUIRE(r->Wrap([&](std::unique_ptr<Transport> t) {
+             auto d = std::make_unique<DeflateTransport>(std::move(t));
+             deflate = d.get();
+             return d;
+           }).ok());
+  CHECK(r->transport().IsTls());
+  REQUIRE(r->Write("c SELECT INBOX\r\n").ok());
+  CHECK(ReadUntil(*r, "c ").find("c OK") != std::string::npos);
+  REQUIRE(r->Write("d UID FETCH 1 BODY.PEEK[]\r\n").ok());
+  auto head = r->ReadLine(1000);
+  REQUIRE(head.ok());
+  std::string h(*head);
+  INFO(h);
+  REQUIRE(h.back() == '}');
+  size_t size = std::stoul(h.substr(h.rfind('{') + 1));
+  CHECK(size == message.size());
+  std::string got;
+  REQUIRE(r->ReadExact(size, [&](const char* p, size_t n) {
+             got.append(p, n);
+             return Status::Ok();
+           }).ok());
+  CHECK(got == message);
+  ReadUntil(*r, "d OK");
+  auto stats = deflate->stats();
+  CHECK(stats.wire_read * 4 < stats.plain_read);  // the body compresses well
+  REQUIRE(r->Write("e LOGOUT\r\n").ok());
+  ReadUntil(*r, "e OK");
 }
 
 TEST_CASE("Plaintext mode connects without TLS") {
