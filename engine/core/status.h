@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cassert>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,15 @@ class [[nodiscard]] Status {
     s.retry_ = retry;
     return s;
   }
+  // How long the server asked us to wait before trying again (Microsoft 365:
+  // "Request is throttled. Suggested Backoff Time: N milliseconds").
+  std::optional<std::chrono::milliseconds> retry_after() const { return retry_after_; }
+  Status WithRetryAfter(std::chrono::milliseconds delay) const {
+    Status s = *this;
+    s.retry_after_ = delay;
+    s.retry_ = RetryClass::kTransient;
+    return s;
+  }
 
   // "network: connecting to 127.0.0.1:993: Connection refused"
   std::string ToString() const;
@@ -86,6 +96,7 @@ class [[nodiscard]] Status {
   std::string message_;
   ErrorScope scope_ = ErrorScope::kAccount;
   RetryClass retry_ = RetryClass::kFinal;
+  std::optional<std::chrono::milliseconds> retry_after_;
 };
 
 // Common constructors; transient by default where the cause is usually the
