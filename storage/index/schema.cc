@@ -1,0 +1,174 @@
+#include "storage/index/schema.h"
+
+#include <string>
+
+#include "storage/index/transaction.h"
+
+namespace mailhoard::index {
+
+namespace {
+
+// Conventions: times are Unix seconds (UTC); UIDs, UIDVALIDITY and MODSEQ are
+// stored as INTEGER (all fit in 63 bits). Text that may be unknown is NULL,
+// never '', so that unknown Message-IDs or hashes never compare equal.
+//
+// Full-text search: messages_fts is a *contentless* FTS5 table (content='')
+// whose rowid is messages.id. External content was not an option because the
+// body text is not stored anywhere in the index (bodies live in Maildir), and
+// a normal FTS5 table would keep a second copy of every body. Contentless
+// tables cannot remove a row without its original text (SQLite 3.40 has no
+// contentless_delete), so deleting a message leaves its tokens behind;
+// searches join back to messages, which hides them, and messages.id is
+// AUTOINCREMENT so a stale rowid is never reused by a new message.
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY NOT NULL,
+  value BLOB
+) WITHOUT ROWID;
+
+CREATE TABLE folders (
+  id INTEGER PRIMARY KEY,
+  remote_name BLOB NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  delimiter TEXT,
+  local_path TEXT NOT NULL UNIQUE,
+  special_use TEXT,
+  uidvalidity INTEGER NOT NULL DEFAULT 0,
+  uidnext INTEGER NOT NULL DEFAULT 0,
+  highestmodseq INTEGER NOT NULL DEFAULT 0,
+  messages INTEGER NOT NULL DEFAULT 0,
+  last_uid_seen INTEGER NOT NULL DEFAULT 0,
+  last_sync_at INTEGER,
+  last_error TEXT,
+  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'gone_on_server')),
+  gone_since INTEGER
+);
+
+CREATE TABLE dictionaries (
+  id INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  trained_from INTEGER NOT NULL,
+  dict BLOB NOT NULL
+);
+
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  uidvalidity INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  file_name TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  internal_date INTEGER,
+  flags TEXT NOT NULL DEFAULT '',
+  keywords TEXT NOT NULL DEFAULT '',
+  sha256 BLOB CHECK (sha256 IS NULL OR length(sha256) = 32),
+  line_endings TEXT NOT NULL DEFAULT 'crlf' CHECK (line_endings IN ('crlf', 'lf')),
+  message_id TEXT,
+  date INTEGER,
+  from_addr TEXT,
+  to_addr TEXT,
+  cc_addr TEXT,
+  subject TEXT,
+  headers BLOB,
+  -- 0: compressed without a dictionary; else dictionaries.id.
+  headers_dict_id INTEGER NOT NULL DEFAULT 0,
+  expunged_at INTEGER,
+  -- NULL: fetchable. Otherwise why the server would not hand it out.
+  unfetchable_reason TEXT,
+  gm_msgid INTEGER,
+  modseq INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  UNIQUE (folder_id, uidvalidity, uid)
+);
+-- (folder_id, uidvalidity, uid) lookups use the UNIQUE constraint's index.
+CREATE INDEX messages_by_remap_key ON messages (folder_id, message_id, size, internal_date);
+CREATE INDEX messages_by_sha256 ON messages (sha256) WHERE sha256 IS NOT NULL;
+CREATE INDEX messages_by_gm_msgid ON messages (gm_msgid) WHERE gm_msgid IS NOT NULL;
+CREATE INDEX messages_by_dict ON messages (headers_dict_id) WHERE headers_dict_id = 0;
+
+CREATE TABLE pop3_uidls (
+  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  uidl TEXT NOT NULL,
+  message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+  deleted_on_server_at INTEGER,
+  PRIMARY KEY (folder_id, uidl)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+  from_addr, to_addr, cc_addr, subject, body,
+  content = '',
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+)sql";
+
+Status ApplyV1(Database& db) {
+  MH_RETURN_IF_ERROR(db.Execute(kSchemaV1));
+  return db.Execute("PRAGMA application_id = " + std::to_string(kApplicationId));
+}
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", &ApplyV1},
+};
+
+constexpr char kCountSchemaObjects[] = "SELECT count(*) FROM sqlite_schema";
+
+}  // namespace
+
+std::span<const Migration> BuiltinMigrations() { return kMigrations; }
+
+int LatestSchemaVersion(std::span<const Migration> migrations) {
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+Result<int> InspectSchema(Database& db, int latest_known) {
+  // These reads fail with SQLITE_NOTADB on a file that is not a database.
+  MH_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt64("PRAGMA application_id"));
+  MH_ASSIGN_OR_RETURN(int64_t version, db.QueryInt64("PRAGMA user_version"));
+  MH_ASSIGN_OR_RETURN(int64_t objects, db.QueryInt64(kCountSchemaObjects));
+  const std::string& path = db.path();
+  if (app_id == 0 && version == 0 && objects == 0) return 0;  // new, empty file
+  if (app_id != kApplicationId) {
+    return Status::Error(ErrorCode::kCorrupt,
+                         "index " + path +
+                             " is not a mailhoard index (an SQLite database of another "
+                             "application); refusing to touch it");
+  }
+  if (version <= 0) {
+    return Status::Error(ErrorCode::kCorrupt,
+                         "index " + path + " has no schema version; it is damaged");
+  }
+  if (version > latest_known) {
+    return Status::Error(ErrorCode::kUnsupported,
+                         "index " + path + " was written by a newer mailhoard (schema v" +
+                             std::to_string(version) + ", this build knows up to v" +
+                             std::to_string(latest_known) + "); upgrade mailhoard");
+  }
+  return static_cast<int>(version);
+}
+
+Status MigrateSchema(Database& db, std::span<const Migration> migrations) {
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return InternalError("index: migration steps must be numbered 1, 2, 3, ...");
+    }
+  }
+  MH_ASSIGN_OR_RETURN(int64_t version, db.QueryInt64("PRAGMA user_version"));
+  for (const Migration& step : migrations) {
+    if (step.version <= version) continue;
+    Transaction transaction(&db);
+    MH_RETURN_IF_ERROR(transaction.Begin());
+    Status applied = step.apply(db);
+    if (applied.ok()) {
+      // user_version is part of the file header and so part of the transaction.
+      applied = db.Execute("PRAGMA user_version = " + std::to_string(step.version));
+    }
+    if (!applied.ok()) {
+      return applied.WithContext("migrating to schema v" + std::to_string(step.version) + " (" +
+                                 step.description + ")");
+    }
+    MH_RETURN_IF_ERROR(transaction.Commit());
+  }
+  return Status::Ok();
+}
+
+}  // namespace mailhoard::index

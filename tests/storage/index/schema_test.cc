@@ -1,0 +1,249 @@
+#include "storage/index/schema.h"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "storage/index/index.h"
+#include "tests/storage/index/test_util.h"
+
+namespace mailhoard::index {
+namespace {
+
+using testing::ReadBytes;
+using testing::TempDir;
+using testing::WriteBytes;
+
+int64_t Query(Database& db, const char* sql) {
+  Result<int64_t> n = db.QueryInt64(sql);
+  REQUIRE(n.ok());
+  return *n;
+}
+
+Status AddColorColumn(Database& db) {
+  return db.Execute(
+      "ALTER TABLE folders ADD COLUMN color TEXT NOT NULL DEFAULT 'none';"
+      "CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT NOT NULL);");
+}
+
+Status HalfDoneThenFail(Database& db) {
+  Status s = db.Execute("CREATE TABLE half_done (x)");
+  if (!s.ok()) return s;
+  return db.Execute("THIS IS NOT SQL");
+}
+
+bool SidecarsExist(const std::string& path) {
+  return std::filesystem::exists(path + "-wal") || std::filesystem::exists(path + "-journal");
+}
+
+TEST_CASE("A new index gets the latest schema and our application id", "[index][schema]") {
+  TempDir dir;
+  auto index = Index::Open(dir.File("index.db"), {});
+  REQUIRE(index.ok());
+  CHECK((*index)->schema_version() == LatestSchemaVersion(BuiltinMigrations()));
+  index->reset();
+  Database db;
+  REQUIRE(db.Open(dir.File("index.db"), {}).ok());
+  CHECK(Query(db, "PRAGMA application_id") == kApplicationId);
+  CHECK(Query(db, "PRAGMA user_version") == 1);
+  CHECK(Query(db,
+              "SELECT count(*) FROM sqlite_schema WHERE name IN ('folders', 'messages', "
+              "'pop3_uidls', 'dictionaries', 'meta', 'messages_fts')") == 6);
+  CHECK(ReadBytes(dir.File("index.db")).substr(18, 2) == std::string("\x02\x02", 2));  // WAL
+}
+
+TEST_CASE("Migration v1 -> v2 keeps data and bumps the version", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  std::span<const Migration> v1 = BuiltinMigrations();
+  {
+    // A hand-made v1 file with data in it.
+    Database db;
+    REQUIRE(db.Open(path, {}).ok());
+    REQUIRE(MigrateSchema(db, v1).ok());
+    REQUIRE(db.Execute("INSERT INTO folders (remote_name, display_name, local_path) "
+                       "VALUES (x'494e424f58', 'INBOX', 'INBOX')")
+                .ok());
+  }
+  std::vector<Migration> v2(v1.begin(), v1.end());
+  v2.push_back({2, "folder colors", &AddColorColumn});
+  {
+    Database db;
+    REQUIRE(db.Open(path, {}).ok());
+    Result<int> version = InspectSchema(db, 2);
+    REQUIRE(version.ok());
+    CHECK(*version == 1);
+    REQUIRE(MigrateSchema(db, v2).ok());
+    CHECK(Query(db, "PRAGMA user_version") == 2);
+    CHECK(Query(db,
+                "SELECT count(*) FROM folders WHERE color = 'none' AND "
+                "display_name = 'INBOX'") == 1);
+    CHECK(Query(db, "SELECT count(*) FROM labels") == 0);
+    // Idempotent: nothing left to apply.
+    REQUIRE(MigrateSchema(db, v2).ok());
+    CHECK(Query(db, "PRAGMA user_version") == 2);
+  }
+  // This build (v1 only) must refuse the v2 file without touching it.
+  std::string before = ReadBytes(path);
+  auto index = Index::Open(path, {});
+  REQUIRE_FALSE(index.ok());
+  CHECK(index.status().code() == ErrorCode::kUnsupported);
+  CHECK_THAT(index.status().message(), Catch::Contains("newer mailhoard"));
+  CHECK(ReadBytes(path) == before);
+}
+
+TEST_CASE("A failing migration step leaves the file at the old version", "[index][schema]") {
+  TempDir dir;
+  Database db;
+  REQUIRE(db.Open(dir.File("index.db"), {}).ok());
+  std::span<const Migration> v1 = BuiltinMigrations();
+  REQUIRE(MigrateSchema(db, v1).ok());
+  std::vector<Migration> broken(v1.begin(), v1.end());
+  broken.push_back({2, "broken step", &HalfDoneThenFail});
+  Status s = MigrateSchema(db, broken);
+  CHECK_FALSE(s.ok());
+  CHECK_THAT(s.message(), Catch::Contains("schema v2"));
+  CHECK(Query(db, "PRAGMA user_version") == 1);
+  CHECK(Query(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'") == 0);
+
+  std::vector<Migration> gap(v1.begin(), v1.end());
+  gap.push_back({3, "skips 2", &AddColorColumn});
+  CHECK(MigrateSchema(db, gap).code() == ErrorCode::kInternal);
+}
+
+TEST_CASE("A foreign SQLite database is refused and left byte-identical", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("other.db");
+  {
+    Database db;
+    REQUIRE(db.Open(path, {}).ok());
+    REQUIRE(db.Execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);"
+                       "INSERT INTO moz_places (url) VALUES ('https://example.org');")
+                .ok());
+  }
+  REQUIRE_FALSE(SidecarsExist(path));
+  const std::string before = ReadBytes(path);
+  auto index = Index::Open(path, {});
+  REQUIRE_FALSE(index.ok());
+  CHECK(index.status().code() == ErrorCode::kCorrupt);
+  CHECK_THAT(index.status().message(), Catch::Contains("not a mailhoard index"));
+  CHECK(ReadBytes(path) == before);
+  CHECK_FALSE(SidecarsExist(path));
+
+  // Another application's id, even with an empty schema, is not ours either.
+  const std::string tagged = dir.File("tagged.db");
+  {
+    Database db;
+    REQUIRE(db.Open(tagged, {}).ok());
+    REQUIRE(db.Execute("PRAGMA application_id = 1234").ok());
+  }
+  const std::string tagged_before = ReadBytes(tagged);
+  auto tagged_index = Index::Open(tagged, {});
+  CHECK(tagged_index.status().code() == ErrorCode::kCorrupt);
+  CHECK(ReadBytes(tagged) == tagged_before);
+}
+
+TEST_CASE("A file that is not a database is refused unchanged", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  std::string junk = "From: someone\r\nSubject: this is a mail, not a database\r\n\r\n";
+  for (int i = 0; i < 200; ++i) junk += "line " + std::to_string(i) + "\r\n";
+  WriteBytes(path, junk);
+  auto index = Index::Open(path, {});
+  REQUIRE_FALSE(index.ok());
+  CHECK(index.status().code() == ErrorCode::kCorrupt);
+  CHECK_THAT(index.status().message(), Catch::Contains("not a mailhoard index"));
+  CHECK(ReadBytes(path) == junk);
+}
+
+TEST_CASE("A truncated index is reported corrupt and left unchanged", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  {
+    auto index = Index::Open(path, {});
+    REQUIRE(index.ok());
+    REQUIRE((*index)->SetMeta("k", std::string(20000, 'v')).ok());
+  }
+  const std::string full = ReadBytes(path);
+  REQUIRE(full.size() > 8192);
+  // Cut inside the header, inside page 1, and just past it.
+  for (size_t cut : {size_t{50}, size_t{99}, size_t{1000}, size_t{4096}}) {
+    INFO("truncated to " << cut);
+    const std::string truncated = full.substr(0, cut);
+    WriteBytes(path, truncated);
+    auto index = Index::Open(path, {});
+    REQUIRE_FALSE(index.ok());
+    CHECK(index.status().code() == ErrorCode::kCorrupt);
+    CHECK(ReadBytes(path) == truncated);
+  }
+}
+
+TEST_CASE("Opening errors name the path", "[index][schema]") {
+  TempDir dir;
+  const std::string missing_dir = dir.File("nope/index.db");
+  auto index = Index::Open(missing_dir, {});
+  REQUIRE_FALSE(index.ok());
+  CHECK(index.status().code() == ErrorCode::kIo);
+  CHECK_THAT(index.status().message(), Catch::Contains(missing_dir));
+
+  IndexOptions read_only;
+  read_only.read_only = true;
+  const std::string absent = dir.File("absent.db");
+  auto ro = Index::Open(absent, read_only);
+  REQUIRE_FALSE(ro.ok());
+  CHECK_THAT(ro.status().message(), Catch::Contains(absent));
+  CHECK_FALSE(std::filesystem::exists(absent));
+}
+
+TEST_CASE("Read-only index: reads work, writes fail with kIo", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  {
+    auto index = Index::Open(path, {});
+    REQUIRE(index.ok());
+    REQUIRE((*index)->SetMeta("last_run", "ok").ok());
+  }
+  IndexOptions read_only;
+  read_only.read_only = true;
+  auto index = Index::Open(path, read_only);
+  REQUIRE(index.ok());
+  auto value = (*index)->GetMeta("last_run");
+  REQUIRE(value.ok());
+  CHECK(value->value_or("") == "ok");
+  Status s = (*index)->SetMeta("last_run", "again");
+  CHECK(s.code() == ErrorCode::kIo);
+  CHECK_THAT(s.message(), Catch::Contains(path));
+}
+
+TEST_CASE("Read-only file or directory gives a clear error", "[index][schema]") {
+  if (geteuid() == 0) {
+    WARN("running as root: permission bits are not enforced, skipping");
+    return;
+  }
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  {
+    auto index = Index::Open(path, {});
+    REQUIRE(index.ok());
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read);
+  auto index = Index::Open(path, {});
+  REQUIRE_FALSE(index.ok());
+  CHECK(index.status().code() == ErrorCode::kIo);
+  CHECK_THAT(index.status().message(), Catch::Contains(path));
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  std::filesystem::permissions(
+      dir.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  auto in_ro_dir = Index::Open(dir.File("new.db"), {});
+  REQUIRE_FALSE(in_ro_dir.ok());
+  CHECK(in_ro_dir.status().code() == ErrorCode::kIo);
+  CHECK_THAT(in_ro_dir.status().message(), Catch::Contains(dir.File("new.db")));
+}
+
+}  // namespace
+}  // namespace mailhoard::index
