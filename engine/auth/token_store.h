@@ -1,0 +1,111 @@
+// TokenStore: one JSON file per account holding its OAuth tokens, written
+// atomically and kept private (0600); and the TokenSource boundary the
+// protocol layer asks for access tokens.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "engine/auth/oauth2_client.h"
+#include "engine/core/status.h"
+
+namespace mailhoard::auth {
+
+struct StoredToken {
+  std::string access_token;
+  std::chrono::system_clock::time_point expires_at{};
+  std::string refresh_token;
+  // When the current refresh token was issued (reset on rotation): Microsoft
+  // refresh tokens die after 90 days unused, so `status` warns as it ages.
+  std::chrono::system_clock::time_point refresh_token_obtained_at{};
+  std::string scopes;
+  // "refresh_token" (device code / auth code sign-in) or "client_credentials":
+  // how a new access token is obtained.
+  std::string grant = "refresh_token";
+};
+
+// Steps of Save(), for fault injection: a hook returning an error makes
+// Save() stop there as a crash would (the temp file is left behind).
+enum class SaveStep { kWriteTemp, kFsyncTemp, kRename, kFsyncDir };
+using SaveHook = std::function<Status(SaveStep)>;
+
+class TokenStore {
+ public:
+  explicit TokenStore(std::string path, SaveHook hook = nullptr)
+      : path_(std::move(path)), hook_(std::move(hook)) {}
+
+  const std::string& path() const { return path_; }
+
+  // kNotFound when there is no file (never signed in). Refuses a file that
+  // group or others may read, naming the path and `chmod 600`, and a file
+  // that is not valid JSON (kCorrupt).
+  Result<StoredToken> Load() const;
+  // temp file in the same directory (0600) → write → fsync → rename → fsync
+  // the directory. A crash at any point leaves the old file or the new one,
+  // never a mix.
+  Status Save(const StoredToken& token) const;
+
+ private:
+  std::string path_;
+  SaveHook hook_;
+};
+
+// What the protocol layer asks for a bearer token.
+class TokenSource {
+ public:
+  virtual ~TokenSource() = default;
+  // A token valid for at least a few more minutes.
+  virtual Result<std::string> AccessToken() = 0;
+  // A new token, after the server rejected the last one (IsTokenRejected).
+  virtual Result<std::string> ForceRefresh() = 0;
+};
+
+// Always the same token (tests, and `access_token_cmd`-style setups).
+class StaticTokenSource final : public TokenSource {
+ public:
+  explicit StaticTokenSource(std::string token) : token_(std::move(token)) {}
+  Result<std::string> AccessToken() override { return token_; }
+  Result<std::string> ForceRefresh() override {
+    return Status::Error(ErrorCode::kAuth, "the configured access token was rejected",
+                         ErrorScope::kAccount, RetryClass::kAuth);
+  }
+
+ private:
+  std::string token_;
+};
+
+// Tokens from a TokenStore, renewed through an OAuthClient (refresh grant,
+// or client credentials) when expired or within 5 minutes of expiry. A
+// rotated refresh token is saved before the new access token is handed
+// out. Thread-safe: connections of one account share one provider.
+class OAuthTokenProvider final : public TokenSource {
+ public:
+  static constexpr std::chrono::minutes kRefreshMargin{5};
+
+  OAuthTokenProvider(TokenStore store, std::shared_ptr<OAuthClient> client,
+                     SystemClock now = nullptr);
+
+  Result<std::string> AccessToken() override;
+  Result<std::string> ForceRefresh() override;
+  // Age of the stored refresh token, for the "sign in again soon" warning.
+  Result<std::chrono::seconds> RefreshTokenAge();
+
+ private:
+  Result<std::string> RenewLocked(StoredToken current);
+  std::chrono::system_clock::time_point Now() const;
+
+  std::mutex mu_;
+  TokenStore store_;
+  std::shared_ptr<OAuthClient> client_;
+  SystemClock now_;
+};
+
+// What a fresh sign-in stores (device code, auth code, client credentials).
+StoredToken ToStoredToken(const TokenSet& t, std::chrono::system_clock::time_point now,
+                          std::string grant = "refresh_token");
+
+}  // namespace mailhoard::auth
