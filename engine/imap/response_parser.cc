@@ -361,7 +361,10 @@ Status ResponseParser::StreamQuotedBodies() {
     }
     MH_ASSIGN_OR_RETURN(std::unique_ptr<BodySink> sink, body_factory_(info));
     if (sink) {
-      MH_RETURN_IF_ERROR(sink->Write(items[i].text.data(), items[i].text.size()));
+      // Sinks never see zero-length writes.
+      if (!items[i].text.empty()) {
+        MH_RETURN_IF_ERROR(sink->Write(items[i].text.data(), items[i].text.size()));
+      }
       MH_RETURN_IF_ERROR(sink->Finish());
     }
     Value placeholder;
