@@ -1,0 +1,36 @@
+#include "cli/commands/command_context.h"
+
+#include "cli/config.h"
+
+namespace mailhoard::cli {
+
+Result<Config> CommandContext::LoadConfigOrReport() {
+  std::string path = config_path;
+  if (path.empty()) {
+    Result<std::string> def = DefaultConfigPath();
+    if (!def.ok()) {
+      PrintError(def.status().message());
+      exit_code = kExitUsage;
+      return def.status();
+    }
+    path = *def;
+  }
+  Result<Config> config = LoadConfig(path);
+  if (!config.ok()) {
+    PrintError(config.status().message());
+    exit_code = kExitUsage;
+    return config.status();
+  }
+  for (const std::string& w : config->warnings) PrintWarning(w);
+  return config;
+}
+
+void CommandContext::PrintError(std::string_view message) const {
+  err << "mailhoard: " << message << "\n";
+}
+
+void CommandContext::PrintWarning(std::string_view message) const {
+  if (!quiet) err << "mailhoard: warning: " << message << "\n";
+}
+
+}  // namespace mailhoard::cli

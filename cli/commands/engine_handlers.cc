@@ -1,0 +1,32 @@
+// ============================================================================
+// NOT YET WIRED TO THE ENGINE.
+//
+// Every handler below is a placeholder until the sync engine exists. To wire
+// one, replace its body (load the config with ctx.LoadConfigOrReport(), take
+// the AccountLock for each account, run the engine, map the final Status with
+// ExitCodeFor()). The command-line options are already parsed into the
+// *Options structs by <name>_command.cc.
+// ============================================================================
+#include "cli/commands/engine_handlers.h"
+
+namespace mailhoard::cli {
+namespace {
+
+int NotAvailableYet(CommandContext& ctx, const char* command) {
+  ctx.PrintError(std::string(command) + " is not available in this build yet");
+  return kExitUsage;
+}
+
+}  // namespace
+
+int RunSync(CommandContext& ctx, const SyncOptions&) { return NotAvailableYet(ctx, "sync"); }
+int RunStatus(CommandContext& ctx, const StatusOptions&) { return NotAvailableYet(ctx, "status"); }
+int RunFolders(CommandContext& ctx, const FoldersOptions&) {
+  return NotAvailableYet(ctx, "folders");
+}
+int RunLogin(CommandContext& ctx, const LoginOptions&) { return NotAvailableYet(ctx, "login"); }
+int RunSearch(CommandContext& ctx, const SearchOptions&) { return NotAvailableYet(ctx, "search"); }
+int RunVerify(CommandContext& ctx, const VerifyOptions&) { return NotAvailableYet(ctx, "verify"); }
+int RunExport(CommandContext& ctx, const ExportOptions&) { return NotAvailableYet(ctx, "export"); }
+
+}  // namespace mailhoard::cli

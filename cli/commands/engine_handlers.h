@@ -1,0 +1,48 @@
+// Options and handlers of the engine-backed commands. The *_command.cc files
+// own the command-line surface and fill these structs; the handlers in
+// engine_handlers.cc run the engine. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/commands/command_context.h"
+
+namespace mailhoard::cli {
+
+struct SyncOptions {
+  std::vector<std::string> accounts;  // empty = all
+  bool dry_run = false;
+};
+struct StatusOptions {
+  std::string account;  // empty = all
+};
+struct FoldersOptions {
+  std::string account;
+};
+struct LoginOptions {
+  std::string account;
+};
+struct SearchOptions {
+  std::string query;
+  int limit = 50;
+};
+struct VerifyOptions {
+  std::string account;  // empty = all
+  bool repair = false;
+};
+struct ExportOptions {
+  std::string account;
+  std::string folder;  // empty = every folder of the account
+  std::string mbox_file;
+};
+
+int RunSync(CommandContext& ctx, const SyncOptions& options);
+int RunStatus(CommandContext& ctx, const StatusOptions& options);
+int RunFolders(CommandContext& ctx, const FoldersOptions& options);
+int RunLogin(CommandContext& ctx, const LoginOptions& options);
+int RunSearch(CommandContext& ctx, const SearchOptions& options);
+int RunVerify(CommandContext& ctx, const VerifyOptions& options);
+int RunExport(CommandContext& ctx, const ExportOptions& options);
+
+}  // namespace mailhoard::cli

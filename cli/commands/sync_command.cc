@@ -1,0 +1,24 @@
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/engine_handlers.h"
+
+namespace mailhoard::cli {
+
+void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
+  auto options = std::make_shared<SyncOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "sync", "Archive new mail (and flag changes) from the server; safe to run from cron");
+  cmd->add_option("ACCOUNT", options->accounts,
+                  "Accounts to sync, as named in [accounts.NAME] (default: all)");
+  cmd->add_flag("--dry-run", options->dry_run,
+                "Connect and show what would be fetched or deleted; change nothing");
+  cmd->footer(
+      "Exit status: 0 ok, 1 some folders failed, 2 usage/config error,\n"
+      "73 account locked by another run, 75 temporary failure (retry later),\n"
+      "77 authentication needed (run `mailhoard login ACCOUNT`).");
+  cmd->callback([&ctx, options] { ctx.exit_code = RunSync(ctx, *options); });
+}
+
+}  // namespace mailhoard::cli

@@ -1,0 +1,175 @@
+#include "cli/config.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "cli/account_parser.h"
+#include "cli/toml_reader.h"
+
+namespace mailhoard::cli {
+namespace {
+
+constexpr std::string_view kRootKeys[] = {"archive", "accounts", "report"};
+constexpr std::string_view kReportKeys[] = {
+    "smtp_host", "smtp_port",    "smtp_tls",      "allow_plaintext", "from",      "to",
+    "user",      "password_cmd", "password_file", "password_env",    "on_success"};
+
+// Config files are small; anything bigger is not a config file.
+constexpr std::streamsize kMaxConfigBytes = 1 << 20;
+
+Result<ReportConfig> ParseReport(const TableReader& r) {
+  MH_RETURN_IF_ERROR(r.CheckKeys(kReportKeys));
+  ReportConfig rep;
+  MH_RETURN_IF_ERROR(r.ReadString("smtp_host", &rep.smtp_host));
+  if (rep.smtp_host.empty()) return r.TableError("smtp_host is required");
+  MH_RETURN_IF_ERROR(r.ReadEnum<TlsMode>("smtp_tls", kTlsModeNames, &rep.smtp_tls));
+  MH_RETURN_IF_ERROR(r.ReadBool("allow_plaintext", &rep.allow_plaintext));
+  if (rep.smtp_tls == TlsMode::kNone && !rep.allow_plaintext) {
+    return r.ValueError("smtp_tls",
+                        "\"none\" sends reports (and any SMTP password) unencrypted; "
+                        "set allow_plaintext = true to confirm that is intended");
+  }
+  // RFC 8314: 465 for implicit TLS submission; 587 for STARTTLS submission.
+  int64_t port = rep.smtp_tls == TlsMode::kImplicit   ? 465
+                 : rep.smtp_tls == TlsMode::kStartTls ? 587
+                                                      : 25;
+  MH_RETURN_IF_ERROR(r.ReadInt("smtp_port", 1, 65535, &port));
+  rep.smtp_port = static_cast<uint16_t>(port);
+  MH_RETURN_IF_ERROR(r.ReadString("from", &rep.from));
+  if (rep.from.empty()) return r.TableError("from is required: the sender address of reports");
+  if (r.Has("to") && r.table().get("to")->is_string()) {
+    std::string one;
+    MH_RETURN_IF_ERROR(r.ReadString("to", &one));
+    rep.to = {one};
+  } else {
+    MH_RETURN_IF_ERROR(r.ReadStringArray("to", &rep.to));
+  }
+  if (rep.to.empty()) return r.TableError("to is required: one address or an array of them");
+  MH_RETURN_IF_ERROR(r.ReadString("user", &rep.user));
+  MH_RETURN_IF_ERROR(ReadSecretSource(r, "password", &rep.password));
+  if (!rep.user.empty() && !rep.password.present()) {
+    return r.TableError(
+        "user is set, so one of password_cmd, password_file, password_env is "
+        "needed too");
+  }
+  if (rep.user.empty() && rep.password.present()) {
+    return r.TableError("a password source is set but user is not");
+  }
+  MH_RETURN_IF_ERROR(r.ReadBool("on_success", &rep.on_success));
+  return rep;
+}
+
+Result<Config> ParseRoot(const toml::table& root, const std::string& source_name,
+                         const EnvLookup& env) {
+  Config config;
+  config.source_path = source_name;
+  ParseContext ctx{source_name, env, &config.warnings};
+  TableReader r(root, "", ctx);
+  MH_RETURN_IF_ERROR(r.CheckKeys(kRootKeys));
+  MH_RETURN_IF_ERROR(r.ReadPath("archive", &config.archive_root));
+  if (config.archive_root.empty()) {
+    return r.TableError(
+        "archive is required: the directory that holds one folder per account, "
+        "e.g. archive = \"~/Mail/hoard\"");
+  }
+  while (config.archive_root.size() > 1 && config.archive_root.back() == '/') {
+    config.archive_root.pop_back();
+  }
+
+  const toml::table* accounts = nullptr;
+  MH_RETURN_IF_ERROR(r.ReadTable("accounts", &accounts));
+  if (accounts == nullptr || accounts->empty()) {
+    return r.TableError("no accounts: add at least one [accounts.NAME] table");
+  }
+  TableReader ar(*accounts, "accounts", ctx);
+  // toml++ keeps keys sorted; report and sync accounts in file order instead.
+  std::vector<std::pair<const toml::key*, const toml::node*>> ordered;
+  for (auto&& [name, node] : *accounts) ordered.emplace_back(&name, &node);
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    const auto& pa = a.first->source().begin;
+    const auto& pb = b.first->source().begin;
+    return pa.line < pb.line || (pa.line == pb.line && pa.column < pb.column);
+  });
+  for (const auto& [key, node] : ordered) {
+    const std::string name(key->str());
+    if (!IsValidAccountName(name)) {
+      return ar.KeyError(name,
+                         "account names become directory names: use letters, digits, "
+                         "'.', '_' and '-' (at most 64, not starting with '.')");
+    }
+    const toml::table* t = nullptr;
+    MH_RETURN_IF_ERROR(ar.ReadTable(name, &t));
+    MH_ASSIGN_OR_RETURN(
+        AccountConfig account,
+        ParseAccount(name, TableReader(*t, ar.KeyPath(name), ctx), config.archive_root, ctx));
+    config.accounts.push_back(std::move(account));
+  }
+
+  const toml::table* report = nullptr;
+  MH_RETURN_IF_ERROR(r.ReadTable("report", &report));
+  if (report != nullptr) {
+    MH_ASSIGN_OR_RETURN(config.report, ParseReport(TableReader(*report, "report", ctx)));
+  }
+  return config;
+}
+
+}  // namespace
+
+Result<std::string> DefaultConfigPath(const EnvLookup& env) {
+  std::optional<std::string> xdg = env("XDG_CONFIG_HOME");
+  // The XDG spec says relative values are invalid and must be ignored.
+  if (xdg && !xdg->empty() && (*xdg)[0] == '/') return *xdg + "/mailhoard/config.toml";
+  std::optional<std::string> home = env("HOME");
+  if (!home || home->empty()) {
+    return InvalidArgument("neither $XDG_CONFIG_HOME nor $HOME is set; pass -c FILE");
+  }
+  return *home + "/.config/mailhoard/config.toml";
+}
+
+Result<Config> ParseConfig(std::string_view text, const std::string& source_name,
+                           const EnvLookup& env) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    ParseContext ctx{source_name, env, nullptr};
+    return LocatedError(ctx, e.source(), "syntax error: " + std::string(e.description()));
+  }
+  try {
+    return ParseRoot(root, source_name, env);
+  } catch (const std::exception& e) {
+    // toml++ accessors used above do not throw; this is a safety net so no
+    // exception ever crosses the module boundary.
+    return InternalError(source_name + ": " + e.what());
+  }
+}
+
+Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    if (err == ENOENT) {
+      return Status::Error(ErrorCode::kNotFound,
+                           "cannot read config file " + path + ": " + std::strerror(err) +
+                               " (start from `mailhoard config example > " + path + "`)");
+    }
+    return IoError("cannot read config file " + path + ": " + std::strerror(err));
+  }
+  std::ostringstream buffer;
+  std::vector<char> chunk(64 * 1024);
+  std::streamsize total = 0;
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    total += in.gcount();
+    if (total > kMaxConfigBytes) {
+      return InvalidArgument(path + ": too large for a config file (over 1 MiB)");
+    }
+    buffer.write(chunk.data(), in.gcount());
+  }
+  if (in.bad()) return IoError("cannot read config file " + path);
+  return ParseConfig(buffer.str(), path, env);
+}
+
+}  // namespace mailhoard::cli

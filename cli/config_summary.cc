@@ -1,0 +1,151 @@
+#include "cli/config_summary.h"
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace mailhoard::cli {
+namespace {
+
+const char* KindName(SecretSource::Kind kind) {
+  switch (kind) {
+    case SecretSource::Kind::kCommand:
+      return "command";
+    case SecretSource::Kind::kFile:
+      return "file";
+    case SecretSource::Kind::kEnv:
+      return "env";
+    case SecretSource::Kind::kNone:
+      break;
+  }
+  return "none";
+}
+
+nlohmann::json SecretJson(const SecretSource& s) {
+  if (!s.present()) return nullptr;
+  return {{"source", KindName(s.kind)}, {"value", s.value}};
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+std::string DescribeSecretSource(const SecretSource& s) {
+  switch (s.kind) {
+    case SecretSource::Kind::kCommand:
+      return "command `" + s.value + "`";
+    case SecretSource::Kind::kFile:
+      return "file " + s.value;
+    case SecretSource::Kind::kEnv:
+      return "environment variable " + s.value;
+    case SecretSource::Kind::kNone:
+      break;
+  }
+  return "none";
+}
+
+std::string ConfigSummaryText(const Config& c) {
+  std::ostringstream o;
+  o << "config:  " << c.source_path << "\n";
+  o << "archive: " << c.archive_root << "\n";
+  for (const AccountConfig& a : c.accounts) {
+    o << "\naccount " << a.name << "  -> " << a.archive_dir << "\n";
+    o << "  server:      " << ToString(a.protocol) << " " << a.host << ":" << a.port
+      << " tls=" << ToString(a.tls);
+    if (!a.tls_verify) o << " (certificate NOT verified)";
+    if (!a.tls_fingerprint.empty()) o << " pinned " << a.tls_fingerprint;
+    if (a.provider != Provider::kNone) o << "  [preset " << ToString(a.provider) << "]";
+    o << "\n  login:       " << a.user << " via " << ToString(a.auth) << "\n";
+    if (a.password.present())
+      o << "  password:    from " << DescribeSecretSource(a.password) << "\n";
+    if (a.oauth) {
+      o << "  oauth:       " << ToString(a.oauth->flow) << " flow, client " << a.oauth->client_id;
+      if (!a.oauth->tenant.empty()) o << ", tenant " << a.oauth->tenant;
+      o << "\n  token url:   " << a.oauth->token_url << "\n";
+      o << "  scopes:      " << Join(a.oauth->scopes) << "\n";
+      if (a.oauth->client_secret.present()) {
+        o << "  secret:      from " << DescribeSecretSource(a.oauth->client_secret) << "\n";
+      }
+    }
+    o << "  policy:      " << ToString(a.policy);
+    if (a.delete_after_days) o << ", delete from server after " << *a.delete_after_days << " days";
+    o << "\n  storage:     " << ToString(a.layout) << ", durability " << ToString(a.durability)
+      << ", " << ToString(a.line_endings) << (a.dedupe ? ", dedupe" : "") << ", " << a.connections
+      << (a.connections == 1 ? " connection" : " connections") << "\n";
+    if (a.protocol == Protocol::kImap) {
+      o << "  folders:     include " << Join(a.folders.include);
+      if (!a.folders.exclude.empty()) o << "; exclude " << Join(a.folders.exclude);
+      o << "\n";
+      for (const auto& [from, to] : a.folders.rename) {
+        o << "  rename:      " << from << " -> " << to << "\n";
+      }
+    }
+  }
+  if (c.report) {
+    o << "\nreport: smtp " << c.report->smtp_host << ":" << c.report->smtp_port
+      << " tls=" << ToString(c.report->smtp_tls) << " to " << Join(c.report->to) << "\n";
+  }
+  return o.str();
+}
+
+std::string ConfigSummaryJson(const Config& c) {
+  nlohmann::json j;
+  j["config"] = c.source_path;
+  j["archive"] = c.archive_root;
+  j["warnings"] = c.warnings;
+  j["accounts"] = nlohmann::json::array();
+  for (const AccountConfig& a : c.accounts) {
+    nlohmann::json aj = {
+        {"name", a.name},
+        {"archive_dir", a.archive_dir},
+        {"provider",
+         a.provider == Provider::kNone ? nullptr : nlohmann::json(ToString(a.provider))},
+        {"protocol", ToString(a.protocol)},
+        {"host", a.host},
+        {"port", a.port},
+        {"tls", ToString(a.tls)},
+        {"tls_verify", a.tls_verify},
+        {"user", a.user},
+        {"auth", ToString(a.auth)},
+        {"password", SecretJson(a.password)},
+        {"policy", ToString(a.policy)},
+        {"connections", a.connections},
+        {"layout", ToString(a.layout)},
+        {"durability", ToString(a.durability)},
+        {"line_endings", ToString(a.line_endings)},
+        {"dedupe", a.dedupe},
+        {"folders",
+         {{"include", a.folders.include},
+          {"exclude", a.folders.exclude},
+          {"rename", a.folders.rename}}},
+    };
+    if (a.delete_after_days) aj["delete_after_days"] = *a.delete_after_days;
+    if (!a.tls_fingerprint.empty()) aj["tls_fingerprint"] = a.tls_fingerprint;
+    if (!a.tls_ca_file.empty()) aj["tls_ca_file"] = a.tls_ca_file;
+    if (a.oauth) {
+      aj["oauth"] = {{"flow", ToString(a.oauth->flow)},
+                     {"client_id", a.oauth->client_id},
+                     {"tenant", a.oauth->tenant},
+                     {"token_url", a.oauth->token_url},
+                     {"device_url", a.oauth->device_url},
+                     {"authorize_url", a.oauth->authorize_url},
+                     {"scopes", a.oauth->scopes},
+                     {"client_secret", SecretJson(a.oauth->client_secret)}};
+    }
+    j["accounts"].push_back(std::move(aj));
+  }
+  if (c.report) {
+    j["report"] = {{"smtp_host", c.report->smtp_host},
+                   {"smtp_port", c.report->smtp_port},
+                   {"smtp_tls", ToString(c.report->smtp_tls)},
+                   {"from", c.report->from},
+                   {"to", c.report->to},
+                   {"password", SecretJson(c.report->password)}};
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace mailhoard::cli

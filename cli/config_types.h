@@ -1,0 +1,127 @@
+// Plain configuration structs for mailhoard, as read from config.toml.
+//
+// These carry no toml++ types so the engine-facing code (and its tests) can
+// build a Config by hand. Every field is already validated and defaulted by
+// ParseConfig(); docs/config.md documents each key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mailhoard::cli {
+
+enum class Provider { kNone, kMicrosoft365, kGmail };
+enum class Protocol { kImap, kPop3 };
+enum class TlsMode { kImplicit, kStartTls, kNone };
+enum class AuthMethod { kPlain, kLogin, kXoauth2, kOauthBearer, kUser, kApop };
+// archive/mirror apply to IMAP, keep/drain to POP3.
+enum class Policy { kArchive, kMirror, kKeep, kDrain };
+enum class Layout { kMaildirPlusPlus, kNested };
+enum class Durability { kFull, kBatch, kNone };
+enum class LineEndings { kCrlf, kLf };
+enum class OAuthFlow { kDevice, kAuthCode, kClientCredentials };
+
+// Where a secret comes from. The secret itself is only ever read by
+// ResolveSecret() (credentials.h), never at parse time, so `config check`
+// and error paths cannot leak it.
+struct SecretSource {
+  enum class Kind { kNone, kCommand, kFile, kEnv };
+  Kind kind = Kind::kNone;
+  std::string value;  // the command line, the (expanded) path, or the variable name
+  std::string key;    // full config key for messages, e.g. "accounts.work.password_cmd"
+
+  bool present() const { return kind != Kind::kNone; }
+};
+
+struct FolderSelection {
+  // Glob patterns over decoded UTF-8 folder names: '*' matches anything,
+  // '%' anything except the hierarchy delimiter.
+  std::vector<std::string> include = {"*"};
+  std::vector<std::string> exclude;
+  std::map<std::string, std::string> rename;  // remote name -> local name
+};
+
+struct OAuthConfig {
+  OAuthFlow flow = OAuthFlow::kDevice;
+  std::string client_id;
+  std::string tenant;  // microsoft365 only; already substituted into the URLs
+  SecretSource client_secret;
+  std::string token_url;
+  std::string device_url;     // device flow
+  std::string authorize_url;  // auth_code flow
+  std::vector<std::string> scopes;
+  std::string ca_file;  // extra CA bundle for the token endpoint; empty = system store
+};
+
+struct AccountConfig {
+  std::string name;  // [A-Za-z0-9._-]+, not starting with '.'
+  Provider provider = Provider::kNone;
+  Protocol protocol = Protocol::kImap;
+  std::string host;
+  uint16_t port = 0;
+  TlsMode tls = TlsMode::kImplicit;
+  bool allow_plaintext = false;
+  std::string tls_ca_file;
+  std::string tls_fingerprint;  // "sha256:" + 64 lowercase hex digits, or empty
+  bool tls_verify = true;
+  std::string user;
+  AuthMethod auth = AuthMethod::kPlain;
+  SecretSource password;  // set iff auth is a password mechanism
+  Policy policy = Policy::kArchive;
+  std::optional<int> delete_after_days;  // POP3 keep only
+  int connections = 4;
+  Layout layout = Layout::kMaildirPlusPlus;
+  Durability durability = Durability::kBatch;
+  LineEndings line_endings = LineEndings::kCrlf;
+  bool dedupe = false;
+  FolderSelection folders;
+  std::optional<OAuthConfig> oauth;  // set iff auth is xoauth2/oauthbearer
+  std::string archive_dir;           // <archive_root>/<name>
+};
+
+// Failure reports sent by SMTP at the end of an unattended run.
+struct ReportConfig {
+  std::string smtp_host;
+  uint16_t smtp_port = 0;
+  TlsMode smtp_tls = TlsMode::kImplicit;
+  bool allow_plaintext = false;
+  std::string from;
+  std::vector<std::string> to;
+  std::string user;  // empty = no SMTP AUTH
+  SecretSource password;
+  bool on_success = false;  // also report runs that succeeded
+};
+
+struct Config {
+  std::string archive_root;  // absolute, ~ and $VARS expanded
+  std::vector<AccountConfig> accounts;
+  std::optional<ReportConfig> report;
+  std::string source_path;
+  // Loud opt-outs and adjustments ("file:line:col: ..."), for the caller to show.
+  std::vector<std::string> warnings;
+
+  const AccountConfig* FindAccount(const std::string& name) const {
+    for (const auto& a : accounts)
+      if (a.name == name) return &a;
+    return nullptr;
+  }
+};
+
+bool IsPasswordAuth(AuthMethod auth);
+bool IsOAuth(AuthMethod auth);
+
+// The spelling used in config.toml, e.g. "starttls", "maildir++".
+const char* ToString(Provider v);
+const char* ToString(Protocol v);
+const char* ToString(TlsMode v);
+const char* ToString(AuthMethod v);
+const char* ToString(Policy v);
+const char* ToString(Layout v);
+const char* ToString(Durability v);
+const char* ToString(LineEndings v);
+const char* ToString(OAuthFlow v);
+
+}  // namespace mailhoard::cli
