@@ -26,10 +26,10 @@ ChangePlan PlanFromFullListing(const std::vector<LocalMessage>& local,
   for (const LocalMessage& l : local) {
     while (r < remote.size() && remote[r].uid < l.uid) ++r;
     if (r < remote.size() && remote[r].uid == l.uid) {
-      if (l.expunged) plan.reappeared.push_back(l.id);
+      if (l.expunged) plan.reappeared.push_back({l.id, l.uid});
       if (remote[r].flags != l.flags) plan.flag_updates.push_back({l.id, l.uid, remote[r].flags});
     } else if (!l.expunged) {
-      plan.expunged.push_back(l.id);
+      plan.expunged.push_back({l.id, l.uid});
     }
   }
   return plan;
@@ -50,7 +50,7 @@ ChangePlan PlanFromChanges(const std::vector<LocalMessage>& local,
   }
   for (uint32_t uid : vanished) {
     const LocalMessage* l = find(uid);
-    if (l && !l->expunged) plan.expunged.push_back(l->id);
+    if (l && !l->expunged) plan.expunged.push_back({l->id, l->uid});
   }
   return plan;
 }

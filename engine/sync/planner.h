@@ -74,10 +74,19 @@ struct FlagUpdate {
   FlagSet flags;
 };
 
+struct LocalRef {
+  int64_t id = 0;
+  uint32_t uid = 0;
+  bool operator==(const LocalRef&) const = default;
+};
+
 struct ChangePlan {
   std::vector<FlagUpdate> flag_updates;
-  std::vector<int64_t> expunged;    // archive: mark; mirror: remove locally
-  std::vector<int64_t> reappeared;  // marked expunged before, listed again now
+  std::vector<LocalRef> expunged;  // archive: mark; mirror: remove locally
+  // Marked expunged earlier but listed again: UIDs are never reused
+  // (RFC 3501 §2.3.1.1), so an earlier listing was incomplete. Reported,
+  // never acted on.
+  std::vector<LocalRef> reappeared;
 };
 
 // Full comparison (no CONDSTORE): `remote` lists every message the server

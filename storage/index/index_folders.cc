@@ -69,9 +69,9 @@ Result<std::optional<FolderRecord>> Index::GetFolder(int64_t folder_id) {
 }
 
 Result<int64_t> Index::UpsertFolder(const FolderRecord& f) {
-  if (f.remote_name.empty() || f.local_path.empty()) {
-    return InvalidArgument("index: a folder needs a remote name and a local path");
-  }
+  // An empty local path is valid: in the maildir++ layout INBOX is the
+  // account directory itself.
+  if (f.remote_name.empty()) return InvalidArgument("index: a folder needs a remote name");
   Statement s = impl_->db.GetCachedStatement(kUpsertFolder);
   s.BindBlob(0, f.remote_name);
   s.BindText(1, f.display_name);

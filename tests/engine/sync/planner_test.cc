@@ -66,8 +66,8 @@ TEST_CASE("PlanFromFullListing finds flag changes, expunges and reappearances") 
   REQUIRE(plan.flag_updates.size() == 1);
   CHECK(plan.flag_updates[0].id == 3);
   CHECK(plan.flag_updates[0].flags == FlagSet({"\\Answered", "\\Flagged"}));
-  CHECK(plan.expunged == std::vector<int64_t>{2});
-  CHECK(plan.reappeared == std::vector<int64_t>{4});
+  CHECK(plan.expunged == std::vector<LocalRef>{{2, 11}});
+  CHECK(plan.reappeared == std::vector<LocalRef>{{4, 13}});
 }
 
 TEST_CASE("PlanFromChanges applies CONDSTORE changes and VANISHED") {
@@ -77,7 +77,7 @@ TEST_CASE("PlanFromChanges applies CONDSTORE changes and VANISHED") {
       PlanFromChanges(local, {{10, FlagSet({"\\Seen"})}, {50, FlagSet()}}, {11, 12, 40});
   REQUIRE(plan.flag_updates.size() == 1);
   CHECK(plan.flag_updates[0].uid == 10);
-  CHECK(plan.expunged == std::vector<int64_t>{2});
+  CHECK(plan.expunged == std::vector<LocalRef>{{2, 11}});
 }
 
 TEST_CASE("NewUids takes what lies above the last UID seen") {
