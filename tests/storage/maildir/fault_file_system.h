@@ -54,6 +54,8 @@ class FaultFileSystem final : public FileSystem {
   bool crashed() const { return crashed_; }
   // Mutating operations so far (to enumerate crash points).
   int mutating_ops() const { return mutating_ops_; }
+  // Operations of kind `op` so far (including failed ones).
+  int count(FaultOp op) const { return op_counts_[static_cast<int>(op)]; }
   // Power loss: keep only the durable state; clears all faults.
   void LoseUnsyncedData();
   // Disarms faults without losing data.
