@@ -1,0 +1,150 @@
+// TokenStore: private, atomic, refuses what it must, survives a crash
+// mid-save.
+#include "engine/auth/token_store.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/engine/auth/test_util.h"
+
+namespace mailhoard::auth {
+namespace {
+
+using namespace std::chrono_literals;
+using test::ReadFile;
+using test::TempDir;
+
+StoredToken Sample(std::string suffix = "1") {
+  StoredToken t;
+  t.access_token = "at-" + suffix;
+  t.expires_at = std::chrono::system_clock::time_point(1'900'000'000s);
+  t.refresh_token = "rt-" + suffix;
+  t.refresh_token_obtained_at = std::chrono::system_clock::time_point(1'800'000'000s);
+  t.scopes = "offline_access IMAP";
+  return t;
+}
+
+size_t FilesIn(const std::string& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++n;
+  return n;
+}
+
+TEST_CASE("token store round-trips every field in a 0600 file") {
+  TempDir dir;
+  TokenStore store(dir.File("acct.json"));
+  REQUIRE(store.Save(Sample()).ok());
+  CHECK(test::Mode(store.path()) == 0600);
+  auto t = store.Load();
+  REQUIRE(t.ok());
+  CHECK(t->access_token == "at-1");
+  CHECK(t->refresh_token == "rt-1");
+  CHECK(t->expires_at == Sample().expires_at);
+  CHECK(t->refresh_token_obtained_at == Sample().refresh_token_obtained_at);
+  CHECK(t->scopes == "offline_access IMAP");
+  CHECK(t->grant == "refresh_token");
+  CHECK(FilesIn(dir.path()) == 1);  // no temp file left behind
+}
+
+TEST_CASE("token store replaces the file and keeps 0600") {
+  TempDir dir;
+  TokenStore store(dir.File("acct.json"));
+  REQUIRE(store.Save(Sample("1")).ok());
+  REQUIRE(store.Save(Sample("2")).ok());
+  CHECK(store.Load()->refresh_token == "rt-2");
+  CHECK(test::Mode(store.path()) == 0600);
+  CHECK(FilesIn(dir.path()) == 1);
+}
+
+TEST_CASE("a missing token file is kNotFound") {
+  TempDir dir;
+  auto t = TokenStore(dir.File("none.json")).Load();
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("a group- or world-readable token file is refused with chmod 600 advice") {
+  TempDir dir;
+  TokenStore store(dir.File("acct.json"));
+  REQUIRE(store.Save(Sample()).ok());
+  for (mode_t mode : {0644, 0640, 0604, 0660}) {
+    REQUIRE(chmod(store.path().c_str(), mode) == 0);
+    auto t = store.Load();
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.status().message().find(store.path()) != std::string::npos);
+    CHECK(t.status().message().find("chmod 600") != std::string::npos);
+    CHECK(t.status().message().find("rt-1") == std::string::npos);
+  }
+  REQUIRE(chmod(store.path().c_str(), 0600) == 0);
+  CHECK(store.Load().ok());
+}
+
+TEST_CASE("a corrupt token file is kCorrupt and never echoed") {
+  TempDir dir;
+  std::string path = dir.File("acct.json");
+  for (std::string bad :
+       {std::string("{\"access_token\": \"at-secret\""), std::string("[]"), std::string(""),
+        std::string("{\"access_token\": 5}"), std::string("{}")}) {
+    INFO(bad);
+    { std::ofstream(path, std::ios::trunc) << bad; }
+    chmod(path.c_str(), 0600);
+    auto t = TokenStore(path).Load();
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.status().code() == ErrorCode::kCorrupt);
+    CHECK(t.status().message().find("at-secret") == std::string::npos);
+  }
+}
+
+TEST_CASE("a save that fails at any step leaves the old file intact") {
+  for (SaveStep failing : {SaveStep::kWriteTemp, SaveStep::kFsyncTemp, SaveStep::kRename}) {
+    TempDir dir;
+    std::string path = dir.File("acct.json");
+    REQUIRE(TokenStore(path).Save(Sample("old")).ok());
+    std::string before = ReadFile(path);
+    TokenStore store(
+        path, [&](SaveStep s) { return s == failing ? IoError("injected crash") : Status::Ok(); });
+    CHECK_FALSE(store.Save(Sample("new")).ok());
+    CHECK(ReadFile(path) == before);
+    auto t = TokenStore(path).Load();
+    REQUIRE(t.ok());
+    CHECK(t->refresh_token == "rt-old");
+  }
+}
+
+TEST_CASE("a process killed between receiving and storing a token leaves the old file") {
+  TempDir dir;
+  std::string path = dir.File("acct.json");
+  REQUIRE(TokenStore(path).Save(Sample("old")).ok());
+  std::string before = ReadFile(path);
+  for (SaveStep at : {SaveStep::kWriteTemp, SaveStep::kFsyncTemp, SaveStep::kRename}) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      TokenStore store(path, [at](SaveStep s) {
+        if (s == at) _exit(42);  // dies as a kill would: no cleanup
+        return Status::Ok();
+      });
+      (void)store.Save(Sample("new"));
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 42);
+    CHECK(ReadFile(path) == before);
+    auto t = TokenStore(path).Load();
+    REQUIRE(t.ok());
+    CHECK(t->refresh_token == "rt-old");
+  }
+  // A later save still works over the debris.
+  REQUIRE(TokenStore(path).Save(Sample("next")).ok());
+  CHECK(TokenStore(path).Load()->refresh_token == "rt-next");
+}
+
+}  // namespace
+}  // namespace mailhoard::auth
