@@ -130,9 +130,9 @@ std::string ServerName(const TlsOptions& options, const std::string& fallback) {
 }  // namespace
 
 struct TlsSession::Impl {
+  FdBio bio;  // declared first: the BIO inside ssl points here until SSL_free
   std::unique_ptr<SSL_CTX, CtxDeleter> ctx;
   std::unique_ptr<SSL, SslDeleter> ssl;
-  FdBio bio;
   std::string describe;
   bool fatal = false;  // after SSL_ERROR_SSL/SYSCALL, SSL_shutdown must not be called
 

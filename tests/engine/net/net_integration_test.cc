@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "engine/net/buffered_reader.h"
 #include "engine/net/deflate_transport.h"
@@ -68,6 +69,26 @@ TEST_CASE("IMAPS verifies against the run's CA, by IP and by host name") {
     REQUIRE(eof.ok());
     CHECK(*eof == 0);
   }
+}
+
+TEST_CASE("Writing over TLS after the server hung up is an error, not SIGPIPE") {
+  auto& dovecot = DovecotServer::Shared();
+  auto r = Dial(dovecot.imaps_port(), Options(TlsMode::kImplicit, WithCa()));
+  ReadUntil(*r, "* OK");
+  REQUIRE(r->Write("a LOGOUT\r\n").ok());
+  ReadUntil(*r, "a OK");
+  char c;
+  REQUIRE(*r->ReadSome(&c, 1) == 0);
+  // Keep writing until the kernel reports the reset; SIGPIPE would kill the
+  // test process here (OpenSSL's own socket BIO uses write(2)).
+  Status s;
+  for (int i = 0; i < 50 && s.ok(); ++i) {
+    s = r->Write(std::string(64 * 1024, 'x'));
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(s.code() == ErrorCode::kNetwork);
+  CHECK(s.transient());
+  CHECK(s.message().find("writing to 127.0.0.1:") == 0);
 }
 
 TEST_CASE("IMAPS reports the negotiated session") {
