@@ -108,6 +108,11 @@ Result<size_t> ScriptTransport::Read(char* buf, size_t len) {
         ++step_;
         offset_ = 0;
       }
+      if (options_.delivery == Delivery::kGreedy && n < len && step_ < steps_.size() &&
+          steps_[step_].kind == Kind::kServer) {
+        MH_ASSIGN_OR_RETURN(size_t more, Read(buf + n, len - n));
+        n += more;
+      }
       return n;
     }
     case Kind::kClient:

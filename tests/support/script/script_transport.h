@@ -52,6 +52,8 @@ enum class Delivery {
   kWhole,    // each Read returns the rest of the current Server() step
   kOneByte,  // each Read returns one byte
   kRandom,   // each Read returns 1..rest bytes, from a seeded generator
+  kGreedy,   // each Read fills the buffer across consecutive Server() steps,
+             // as TCP coalesces two responses into one segment
 };
 
 struct ScriptOptions {

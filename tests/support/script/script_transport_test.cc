@@ -80,6 +80,21 @@ TEST_CASE("One-byte and random delivery split server data but keep it intact") {
   CHECK(split);
 }
 
+TEST_CASE("Greedy delivery coalesces consecutive server steps") {
+  ScriptTransport t({Server("* 1 EXISTS\r\n"), Server("* 1 RECENT\r\n"), Server("a1 OK\r\n"),
+                     Client("a2 NOOP\r\n"), Server("a2 OK\r\n")},
+                    {Delivery::kGreedy});
+  char buf[64];
+  auto r = t.Read(buf, sizeof buf);
+  CHECK(std::string(buf, *r) == "* 1 EXISTS\r\n* 1 RECENT\r\na1 OK\r\n");  // stops at Client
+  REQUIRE(t.Write("a2 NOOP\r\n").ok());
+  r = t.Read(buf, 4);
+  CHECK(std::string(buf, *r) == "a2 O");
+  r = t.Read(buf, sizeof buf);
+  CHECK(std::string(buf, *r) == "K\r\n");
+  CHECK(t.Done().ok());
+}
+
 TEST_CASE("Errors and StartTls are steps") {
   ScriptTransport t({Server("a OK go\r\n"), StartTls(), Error(NetworkError("reset")), Eof()});
   char buf[16];
