@@ -32,7 +32,7 @@ Fixture Make(std::vector<ScriptStep> steps, ScriptOptions options = {}, size_t c
 }
 
 std::vector<ScriptOptions> AllDeliveries() {
-  std::vector<ScriptOptions> v = {{Delivery::kWhole}, {Delivery::kOneByte}};
+  std::vector<ScriptOptions> v = {{Delivery::kWhole}, {Delivery::kOneByte}, {Delivery::kGreedy}};
   for (uint32_t seed = 1; seed <= 25; ++seed) v.push_back({Delivery::kRandom, seed});
   return v;
 }

@@ -66,6 +66,21 @@ TEST_CASE("StartTls against a server that never answers times out cleanly") {
   close(b);
 }
 
+TEST_CASE("Implicit TLS to a port that never speaks TLS fails after connect_timeout") {
+  testing::SilentListener listener;
+  ConnectOptions o;
+  o.tls = TlsMode::kImplicit;
+  o.connect_timeout = 300ms;
+  o.io_timeout = 30s;
+  auto start = std::chrono::steady_clock::now();
+  auto t = Connect({"127.0.0.1", listener.port()}, o);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().code() == ErrorCode::kTimeout);
+  CHECK(t.status().message().find("TLS handshake with 127.0.0.1:") == 0);
+  CHECK(elapsed < 5s);
+}
+
 TEST_CASE("StartTls against a plaintext server fails as a TLS error") {
   auto [a, b] = testing::SocketPair();
   auto t = SocketTransport::Adopt(a, {"localhost", 143}, 2s);
