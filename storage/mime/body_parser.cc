@@ -268,8 +268,19 @@ void BodyParser::Feed(const char* p, size_t n) {
       continue;
     }
     // Mid-line: everything up to the next line that starts with "-" is
-    // content (or skipped), found with one memmem instead of per-line work.
-    const char* hit = static_cast<const char*>(memmem(p, n, "\n-", 2));
+    // content (or skipped). memchr for "-" jumps over base64 attachments in
+    // one go ("-" is not in the base64 alphabet); a "-" here is never at a
+    // line start at p[0], since we are mid-line.
+    const char* hit = nullptr;
+    for (const char* q = p + 1; q < p + n;) {
+      q = static_cast<const char*>(std::memchr(q, '-', static_cast<size_t>(p + n - q)));
+      if (q == nullptr) break;
+      if (q[-1] == '\n') {
+        hit = q - 1;
+        break;
+      }
+      ++q;
+    }
     size_t len;
     if (hit != nullptr) {
       len = static_cast<size_t>(hit - p);

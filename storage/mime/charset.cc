@@ -66,9 +66,27 @@ bool IsUndeclared(const std::string& l) {
          l == "unknown" || l == "default" || l == "ansi_x3.4-1968" || l == "us" || l == "iso646-us";
 }
 
+CharsetInfo ResolveLabel(std::string_view label);
+
 }  // namespace
 
 CharsetInfo ResolveCharset(std::string_view label) {
+  CharsetInfo info = ResolveLabel(label);
+  if (info.kind != CharsetKind::kIconv) return info;
+  iconv_t cd = iconv_open("UTF-8", info.iconv_name.c_str());
+  if (cd == kNoIconv) {
+    info.kind = CharsetKind::kUnknown;
+    info.iconv_name.clear();
+    return info;
+  }
+  iconv_close(cd);
+  return info;
+}
+
+namespace {
+
+// Classifies a label without asking iconv (kIconv is tentative).
+CharsetInfo ResolveLabel(std::string_view label) {
   // Trim whitespace and quotes that broken mailers leave in.
   while (!label.empty() && (label.front() == ' ' || label.front() == '"' || label.front() == '\t'))
     label.remove_prefix(1);
@@ -100,19 +118,19 @@ CharsetInfo ResolveCharset(std::string_view label) {
     }
     name = l;
   }
-  iconv_t cd = iconv_open("UTF-8", name.c_str());
-  if (cd == kNoIconv) {
-    info.kind = CharsetKind::kUnknown;
+  if (name == "WINDOWS-1252" || l == "windows-1252" || l == "cp1252") {
+    info.kind = CharsetKind::kWindows1252;
     return info;
   }
-  iconv_close(cd);
   info.kind = CharsetKind::kIconv;
   info.iconv_name = std::move(name);
   return info;
 }
 
+}  // namespace
+
 bool AppendConvertedToUtf8(std::string& out, std::string_view bytes, std::string_view label) {
-  CharsetInfo info = ResolveCharset(label);
+  CharsetInfo info = ResolveLabel(label);
   switch (info.kind) {
     case CharsetKind::kUnknown:
       return false;
@@ -122,10 +140,14 @@ bool AppendConvertedToUtf8(std::string& out, std::string_view bytes, std::string
     case CharsetKind::kAsciiOrUtf8:
       AppendSanitizedUtf8(out, bytes, InvalidByte::kWindows1252);
       return true;
+    case CharsetKind::kWindows1252:
+      AppendWindows1252AsUtf8(out, bytes);
+      return true;
     case CharsetKind::kIconv:
       break;
   }
   CharsetConverter conv(label);
+  if (!conv.uses_iconv()) return false;  // iconv does not know the label
   conv.Write(bytes, out);
   conv.Finish(out);
   return true;
@@ -133,10 +155,12 @@ bool AppendConvertedToUtf8(std::string& out, std::string_view bytes, std::string
 
 CharsetConverter::CharsetConverter(std::string_view label)
     : kind_(CharsetKind::kAsciiOrUtf8), sanitizer_(InvalidByte::kWindows1252) {
-  CharsetInfo info = ResolveCharset(label);
+  CharsetInfo info = ResolveLabel(label);
   kind_ = info.kind;
   if (kind_ == CharsetKind::kUtf8) {
     sanitizer_ = Utf8Sanitizer(InvalidByte::kReplace);
+  } else if (kind_ == CharsetKind::kWindows1252) {
+    // Single-byte: nothing to carry between writes.
   } else if (kind_ == CharsetKind::kIconv) {
     iconv_t cd = iconv_open("UTF-8", info.iconv_name.c_str());
     if (cd == kNoIconv) {
@@ -154,6 +178,10 @@ CharsetConverter::~CharsetConverter() {
 }
 
 void CharsetConverter::Write(std::string_view in, std::string& out) {
+  if (kind_ == CharsetKind::kWindows1252) {
+    AppendWindows1252AsUtf8(out, in);
+    return;
+  }
   if (kind_ != CharsetKind::kIconv) {
     sanitizer_.Write(in, out);
     return;
@@ -202,6 +230,7 @@ void CharsetConverter::IconvWrite(const char* p, size_t n, std::string& out, boo
 }
 
 void CharsetConverter::Finish(std::string& out) {
+  if (kind_ == CharsetKind::kWindows1252) return;
   if (kind_ != CharsetKind::kIconv) {
     sanitizer_.Finish(out);
     return;

@@ -18,6 +18,7 @@ namespace mailhoard::mime {
 enum class CharsetKind {
   kUtf8,         // validate; invalid bytes become U+FFFD
   kAsciiOrUtf8,  // undeclared/us-ascii: UTF-8 if valid, else Windows-1252 per byte
+  kWindows1252,  // Latin-1 / Windows-1252: converted by table, no iconv
   kIconv,        // any other charset iconv knows
   kUnknown,      // iconv does not know it
 };
@@ -48,6 +49,7 @@ class CharsetConverter {
 
   void Write(std::string_view in, std::string& out);
   void Finish(std::string& out);
+  bool uses_iconv() const { return kind_ == CharsetKind::kIconv; }
 
  private:
   void IconvWrite(const char* p, size_t n, std::string& out, bool final);

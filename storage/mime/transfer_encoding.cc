@@ -73,6 +73,8 @@ void QuotedPrintableDecoder::Write(std::string_view in, std::string& out) {
         ++i;
       } else if (c == '\r' || c == ' ' || c == '\t') {
         state_ = 3;  // transport padding before the soft break
+        pad_len_ = 0;
+        pad_[pad_len_++] = c;
         ++i;
       } else {
         out.push_back('=');
@@ -93,10 +95,12 @@ void QuotedPrintableDecoder::Write(std::string_view in, std::string& out) {
         state_ = 0;
         ++i;
       } else if (c == '\r' || c == ' ' || c == '\t') {
+        if (pad_len_ < sizeof(pad_)) pad_[pad_len_++] = c;
         ++i;
       } else {
-        // "= x": not a soft break after all; keep the "=" (whitespace lost).
+        // "= x": not a soft break after all; the "=" and blanks were text.
         out.push_back('=');
+        out.append(pad_, pad_len_);
         state_ = 0;
       }
     }

@@ -29,6 +29,8 @@ class QuotedPrintableDecoder {
   // whitespace being skipped up to the line end.
   int state_ = 0;
   char first_ = 0;
+  char pad_[32] = {};  // blanks after "=" kept in case no line end follows
+  size_t pad_len_ = 0;
 };
 
 // RFC 2045 §6.8. Characters outside the alphabet (line breaks, junk) are

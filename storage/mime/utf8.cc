@@ -112,6 +112,18 @@ void AppendSanitizedUtf8(std::string& out, std::string_view in, InvalidByte mode
   }
 }
 
+void AppendWindows1252AsUtf8(std::string& out, std::string_view in) {
+  size_t i = 0;
+  while (i < in.size()) {
+    size_t run = i;
+    while (run < in.size() && static_cast<unsigned char>(in[run]) < 0x80) ++run;
+    out.append(in.data() + i, run - i);
+    if (run == in.size()) break;
+    AppendInvalid(out, static_cast<unsigned char>(in[run]), InvalidByte::kWindows1252);
+    i = run + 1;
+  }
+}
+
 std::string SanitizeUtf8(std::string_view in, InvalidByte mode) {
   std::string out;
   out.reserve(in.size());

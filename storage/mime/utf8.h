@@ -32,6 +32,10 @@ bool IsValidUtf8(std::string_view s);
 void AppendSanitizedUtf8(std::string& out, std::string_view in, InvalidByte mode);
 std::string SanitizeUtf8(std::string_view in, InvalidByte mode);
 
+// Windows-1252 (and so Latin-1 text) to UTF-8, without iconv: it is the
+// most common non-UTF-8 charset in mail and this is a table lookup.
+void AppendWindows1252AsUtf8(std::string& out, std::string_view in);
+
 // Drops a trailing partial UTF-8 sequence (after a byte cap cut one).
 void TrimIncompleteUtf8Tail(std::string& s);
 
