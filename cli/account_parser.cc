@@ -282,8 +282,11 @@ Status ReadSecretSource(const TableReader& r, std::string_view prefix, SecretSou
   for (const auto& [key, kind] : kinds) {
     if (!r.Has(key)) continue;
     if (!first_key.empty()) {
-      return r.KeyError(key, "conflicts with " + first_key + ": give exactly one of " +
-                                 kinds[0].first + ", " + kinds[1].first + ", " + kinds[2].first);
+      // Point at whichever of the two comes later in the file.
+      const bool later = r.KeyBefore(first_key, key);
+      return r.KeyError(later ? key : first_key, "conflicts with " + (later ? first_key : key) +
+                                                     ": give exactly one of " + kinds[0].first +
+                                                     ", " + kinds[1].first + ", " + kinds[2].first);
     }
     first_key = key;
     out->kind = kind;

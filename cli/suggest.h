@@ -9,7 +9,8 @@
 
 namespace mailhoard::cli {
 
-// Levenshtein distance (insert, delete, substitute; all cost 1).
+// Edit distance with insert, delete, substitute and swapping two adjacent
+// characters ("hots" -> "host"), all cost 1 (optimal string alignment).
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word`, if it is close enough to be a plausible

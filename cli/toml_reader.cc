@@ -123,6 +123,12 @@ Status TableReader::CheckKeys(std::span<const std::string_view> known) const {
                          ": " + message);
 }
 
+bool TableReader::KeyBefore(std::string_view a, std::string_view b) const {
+  const toml::key* ka = FindKey(a);
+  const toml::key* kb = FindKey(b);
+  return ka && kb && Before(ka->source().begin, kb->source().begin);
+}
+
 Status TableReader::ValueError(std::string_view key, std::string_view message) const {
   const toml::node* node = table_.get(key);
   const toml::source_region region = node ? node->source() : toml::source_region{};
@@ -136,8 +142,9 @@ Status TableReader::KeyError(std::string_view key, std::string_view message) con
 }
 
 Status TableReader::TableError(std::string_view message) const {
-  std::string prefix = Locate(table_.source()) + ": ";
-  if (!path_.empty()) prefix += "[" + path_ + "]: ";
+  // The root table has no useful position (toml++ says 1:1).
+  if (path_.empty()) return InvalidArgument(ctx_.source_name + ": " + std::string(message));
+  const std::string prefix = Locate(table_.source()) + ": [" + path_ + "]: ";
   return InvalidArgument(prefix + std::string(message));
 }
 

@@ -37,6 +37,8 @@ class TableReader {
   const toml::table& table() const { return table_; }
   std::string KeyPath(std::string_view key) const { return JoinKey(path_, key); }
   bool Has(std::string_view key) const { return table_.contains(key); }
+  // True if `a` appears before `b` in the file (both must be present).
+  bool KeyBefore(std::string_view a, std::string_view b) const;
 
   // The first key in file order that is not in `known` is an error.
   Status CheckKeys(std::span<const std::string_view> known) const;

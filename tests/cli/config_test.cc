@@ -1,0 +1,279 @@
+#include "cli/config.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "cli/example_config.h"
+#include "tests/cli/test_util.h"
+
+namespace mailhoard::cli {
+namespace {
+
+using testing::FakeEnv;
+
+const EnvLookup kEnv = FakeEnv({{"HOME", "/home/alice"}, {"MAILROOT", "/srv/mail"}});
+
+Result<Config> Parse(const std::string& text) { return ParseConfig(text, "t.toml", kEnv); }
+
+// Parses `text`, which must fail, and returns the error message.
+std::string ErrorOf(const std::string& text) {
+  Result<Config> c = Parse(text);
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().code() == ErrorCode::kInvalidArgument);
+  return c.status().message();
+}
+
+// A minimal valid password account, for tests that add one key to it.
+const std::string kBase = R"(archive = "/a"
+[accounts.work]
+host = "mail.example.org"
+user = "u"
+password_env = "PW"
+)";
+
+std::string ReadExampleFile() {
+  std::ifstream in(MH_EXAMPLE_CONFIG);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST_CASE("the embedded example is docs/config.example.toml", "[config]") {
+  const std::string file = ReadExampleFile();
+  REQUIRE_FALSE(file.empty());
+  CHECK(ExampleConfigText() == file);
+}
+
+TEST_CASE("the full example config parses with every account filled in", "[config]") {
+  Result<Config> c = ParseConfig(ExampleConfigText(), "config.example.toml", kEnv);
+  INFO(c.status().message());
+  REQUIRE(c.ok());
+  CHECK(c->archive_root == "/home/alice/Mail/hoard");
+  REQUIRE(c->accounts.size() == 4);
+  // File order, not toml++'s sorted order.
+  CHECK(c->accounts[0].name == "work");
+  CHECK(c->accounts[1].name == "personal");
+  CHECK(c->accounts[2].name == "home");
+  CHECK(c->accounts[3].name == "legacy");
+
+  const AccountConfig& work = c->accounts[0];
+  CHECK(work.provider == Provider::kMicrosoft365);
+  CHECK(work.host == "outlook.office365.com");
+  CHECK(work.port == 993);
+  CHECK(work.auth == AuthMethod::kXoauth2);
+  CHECK(work.connections == 3);
+  CHECK(work.archive_dir == "/home/alice/Mail/hoard/work");
+  CHECK(work.folders.exclude == std::vector<std::string>{"Junk Email", "Deleted Items"});
+  CHECK(work.folders.rename.at("Sent Items") == "Sent");
+  REQUIRE(work.oauth);
+  CHECK(work.oauth->client_id == "00000000-0000-0000-0000-000000000000");
+  CHECK(work.oauth->token_url ==
+        "https://login.microsoftonline.com/organizations/oauth2/v2.0/token");
+
+  const AccountConfig& home = c->accounts[2];
+  CHECK(home.auth == AuthMethod::kPlain);
+  CHECK(home.password.kind == SecretSource::Kind::kCommand);
+  CHECK(home.password.value == "pass show mail/home");
+  CHECK(home.password.key == "accounts.home.password_cmd");
+  CHECK_FALSE(home.oauth);
+
+  const AccountConfig& legacy = c->accounts[3];
+  CHECK(legacy.protocol == Protocol::kPop3);
+  CHECK(legacy.port == 995);
+  CHECK(legacy.policy == Policy::kKeep);
+  CHECK(legacy.delete_after_days == 30);
+  CHECK(legacy.connections == 1);
+  CHECK(legacy.password.value == "/home/alice/.config/mailhoard/legacy.password");
+
+  REQUIRE(c->report);
+  CHECK(c->report->smtp_port == 465);
+  CHECK(c->report->to == std::vector<std::string>{"admin@example.org"});
+  CHECK(c->warnings.empty());
+}
+
+TEST_CASE("defaults for a plain imap account", "[config]") {
+  Result<Config> c = Parse(kBase);
+  REQUIRE(c.ok());
+  const AccountConfig& a = c->accounts[0];
+  CHECK(a.protocol == Protocol::kImap);
+  CHECK(a.port == 993);
+  CHECK(a.tls == TlsMode::kImplicit);
+  CHECK(a.tls_verify);
+  CHECK(a.auth == AuthMethod::kPlain);
+  CHECK(a.policy == Policy::kArchive);
+  CHECK(a.connections == 4);
+  CHECK(a.layout == Layout::kMaildirPlusPlus);
+  CHECK(a.durability == Durability::kBatch);
+  CHECK(a.line_endings == LineEndings::kCrlf);
+  CHECK(a.folders.include == std::vector<std::string>{"*"});
+  CHECK(c->source_path == "t.toml");
+}
+
+TEST_CASE("ports follow protocol and tls", "[config]") {
+  CHECK(Parse(kBase + "tls = \"starttls\"\n")->accounts[0].port == 143);
+  CHECK(Parse(kBase + "protocol = \"pop3\"\n")->accounts[0].port == 995);
+  CHECK(Parse(kBase + "protocol = \"pop3\"\ntls = \"starttls\"\n")->accounts[0].port == 110);
+  CHECK(Parse(kBase + "port = 1993\n")->accounts[0].port == 1993);
+  CHECK(Parse(kBase + "protocol = \"pop3\"\n")->accounts[0].auth == AuthMethod::kUser);
+}
+
+TEST_CASE("archive paths expand ~ and $VARS and must be absolute", "[config]") {
+  const std::string rest = kBase.substr(kBase.find('\n'));
+  CHECK(Parse("archive = \"$MAILROOT/x/\"" + rest)->archive_root == "/srv/mail/x");
+  CHECK(Parse("archive = \"${MAILROOT}y\"" + rest)->archive_root == "/srv/maily");
+  CHECK(ErrorOf("archive = \"rel/dir\"" + rest) ==
+        "t.toml:1:11: archive: must be an absolute path (after ~ and $VAR expansion), got "
+        "\"rel/dir\"");
+  CHECK(ErrorOf("archive = \"$NOPE/x\"" + rest) ==
+        "t.toml:1:11: archive: environment variable $NOPE is not set");
+  CHECK(ErrorOf(rest) ==
+        "t.toml: archive is required: the directory that holds one folder per "
+        "account, e.g. archive = \"~/Mail/hoard\"");
+}
+
+TEST_CASE("syntax errors carry file, line and column", "[config][errors]") {
+  const std::string m = ErrorOf("archive = \"/a\"\n[accounts.work\nhost = \"x\"\n");
+  CHECK(m.rfind("t.toml:2:", 0) == 0);
+  CHECK(m.find("syntax error") != std::string::npos);
+}
+
+TEST_CASE("unknown keys are errors at every level, with suggestions", "[config][errors]") {
+  CHECK(ErrorOf("archve = \"/a\"\n") ==
+        "t.toml:1:1: archve: unknown key (did you mean \"archive\"?)");
+  CHECK(ErrorOf(kBase + "delete_after_day = 3\n") ==
+        "t.toml:6:1: accounts.work.delete_after_day: unknown key (did you mean "
+        "\"delete_after_days\"?)");
+  CHECK(ErrorOf(kBase + "[accounts.work.folders]\nexlude = []\n") ==
+        "t.toml:7:1: accounts.work.folders.exlude: unknown key (did you mean \"exclude\"?)");
+  CHECK(ErrorOf(kBase + "[report]\nsmtp_hots = \"x\"\n") ==
+        "t.toml:7:1: report.smtp_hots: unknown key (did you mean \"smtp_host\"?)");
+  // Far from every known key: no suggestion, the list instead.
+  const std::string far = ErrorOf(kBase + "[accounts.work.folders]\nzzzzzz = 1\n");
+  CHECK(far ==
+        "t.toml:7:1: accounts.work.folders.zzzzzz: unknown key; expected one of include, "
+        "exclude, rename");
+}
+
+TEST_CASE("the first unknown key in file order is reported", "[config][errors]") {
+  // toml++ sorts keys; "aaa" sorts first but comes second in the file.
+  CHECK(ErrorOf(kBase + "zzz = 1\naaa = 2\n").find("accounts.work.zzz") != std::string::npos);
+}
+
+TEST_CASE("wrong types name what was expected", "[config][errors]") {
+  CHECK(ErrorOf(kBase + "port = \"993\"\n") ==
+        "t.toml:6:8: accounts.work.port: expected an integer from 1 to 65535, got a string");
+  CHECK(ErrorOf(kBase + "tls_verify = \"no\"\n") ==
+        "t.toml:6:14: accounts.work.tls_verify: expected true or false, got a string");
+  CHECK(ErrorOf(kBase + "host2 = 1\n").find("unknown key") != std::string::npos);
+  CHECK(ErrorOf(kBase + "[accounts.work.folders]\ninclude = \"*\"\n") ==
+        "t.toml:7:11: accounts.work.folders.include: expected an array of strings, got a "
+        "string");
+  CHECK(ErrorOf(kBase + "[accounts.work.folders]\ninclude = [\"a\", 1]\n") ==
+        "t.toml:7:17: accounts.work.folders.include: expected an array of strings, found an "
+        "integer in it");
+  CHECK(ErrorOf("archive = \"/a\"\naccounts = 3\n") ==
+        "t.toml:2:12: accounts: expected a table, got an integer");
+}
+
+TEST_CASE("out-of-range values", "[config][errors]") {
+  CHECK(ErrorOf(kBase + "connections = 17\n") ==
+        "t.toml:6:15: accounts.work.connections: expected an integer from 1 to 16, got 17");
+  CHECK(ErrorOf(kBase + "port = 0\n") ==
+        "t.toml:6:8: accounts.work.port: expected an integer from 1 to 65535, got 0");
+  CHECK(ErrorOf(kBase + "host2 = 1\n").find("host2") != std::string::npos);
+}
+
+TEST_CASE("wrong enum values list the choices", "[config][errors]") {
+  CHECK(ErrorOf(kBase + "tls = \"tsl\"\n") ==
+        "t.toml:6:7: accounts.work.tls: expected one of implicit, starttls, none, got \"tsl\"");
+  CHECK(ErrorOf(kBase + "layout = \"maildir\"\n") ==
+        "t.toml:6:10: accounts.work.layout: expected one of maildir++, nested, got "
+        "\"maildir\" (did you mean \"maildir++\"?)");
+  CHECK(ErrorOf(kBase + "policy = \"drain\"\n") ==
+        "t.toml:6:10: accounts.work.policy: imap expected one of archive, mirror, got \"drain\"");
+  CHECK(ErrorOf(kBase + "auth = \"apop\"\n") ==
+        "t.toml:6:8: accounts.work.auth: imap expected one of plain, login, xoauth2, "
+        "oauthbearer, got \"apop\"");
+}
+
+TEST_CASE("missing required keys", "[config][errors]") {
+  CHECK(ErrorOf("archive = \"/a\"\n[accounts.work]\nuser = \"u\"\npassword_env = \"P\"\n") ==
+        "t.toml:2:1: [accounts.work]: host is required (or a provider preset: provider = "
+        "\"microsoft365\" or \"gmail\")");
+  CHECK(ErrorOf("archive = \"/a\"\n[accounts.work]\nhost = \"h\"\npassword_env = \"P\"\n") ==
+        "t.toml:2:1: [accounts.work]: user is required: the login name on the server");
+  CHECK(ErrorOf("archive = \"/a\"\n") ==
+        "t.toml: no accounts: add at least one [accounts.NAME] table");
+}
+
+TEST_CASE("password sources: exactly one for password auths", "[config][errors]") {
+  CHECK(ErrorOf("archive = \"/a\"\n[accounts.work]\nhost = \"h\"\nuser = \"u\"\n") ==
+        "t.toml:2:1: [accounts.work]: auth = plain needs a password source: set one of "
+        "password_cmd, password_file, password_env");
+  CHECK(ErrorOf(kBase + "password_cmd = \"pass x\"\n") ==
+        "t.toml:6:1: accounts.work.password_cmd: conflicts with password_env: give exactly one "
+        "of password_cmd, password_file, password_env");
+  CHECK(ErrorOf(kBase + "auth = \"xoauth2\"\n[accounts.work.oauth]\nclient_id = \"c\"\n"
+                        "token_url = \"https://t\"\ndevice_url = \"https://d\"\n"
+                        "scopes = [\"s\"]\n") ==
+        "t.toml:5:1: accounts.work.password_env: not used with auth = xoauth2 (tokens come "
+        "from the [accounts.work.oauth] table)");
+}
+
+TEST_CASE("account names are restricted to a safe charset", "[config][errors]") {
+  for (const char* bad : {"\"my work\"", "\"../x\"", "\".hidden\"", "\"a/b\"", "\"\""}) {
+    INFO(bad);
+    const std::string m = ErrorOf(std::string("archive = \"/a\"\n[accounts.") + bad +
+                                  "]\nhost = \"h\"\nuser = \"u\"\npassword_env = \"P\"\n");
+    CHECK(m.rfind("t.toml:2:11: accounts.", 0) == 0);
+    CHECK(m.find("account names become directory names") != std::string::npos);
+  }
+  CHECK(Parse("archive = \"/a\"\n[accounts.\"Work.old_2-x\"]\nhost = \"h\"\nuser = \"u\"\n"
+              "password_env = \"P\"\n")
+            .ok());
+}
+
+TEST_CASE("tls none needs allow_plaintext and warns", "[config][errors]") {
+  CHECK(ErrorOf(kBase + "tls = \"none\"\n") ==
+        "t.toml:6:7: accounts.work.tls: \"none\" sends your password and mail unencrypted; set "
+        "allow_plaintext = true to confirm that is intended");
+  Result<Config> c = Parse(kBase + "tls = \"none\"\nallow_plaintext = true\n");
+  REQUIRE(c.ok());
+  CHECK(c->accounts[0].port == 143);
+  REQUIRE(c->warnings.size() == 1);
+  CHECK(c->warnings[0].rfind("t.toml:6:7: accounts.work.tls: TLS is off", 0) == 0);
+}
+
+TEST_CASE("tls_verify = false warns unless a fingerprint is pinned", "[config]") {
+  Result<Config> c = Parse(kBase + "tls_verify = false\n");
+  REQUIRE(c.ok());
+  REQUIRE(c->warnings.size() == 1);
+  CHECK(c->warnings[0].find("NOT verified") != std::string::npos);
+  std::string fp = "sha256:";
+  for (int i = 0; i < 32; ++i) fp += (i ? ":" : "") + std::string("Ab");
+  c = Parse(kBase + "tls_verify = false\ntls_fingerprint = \"" + fp + "\"\n");
+  REQUIRE(c.ok());
+  CHECK(c->warnings.empty());
+  std::string normalized = "sha256:";
+  for (int i = 0; i < 32; ++i) normalized += "ab";
+  CHECK(c->accounts[0].tls_fingerprint == normalized);
+  CHECK(ErrorOf(kBase + "tls_fingerprint = \"sha1:AB\"\n").find("expected \"sha256:\"") !=
+        std::string::npos);
+}
+
+TEST_CASE("policy and pop3 constraints", "[config][errors]") {
+  const std::string pop = kBase + "protocol = \"pop3\"\n";
+  CHECK(Parse(pop + "policy = \"drain\"\n")->accounts[0].policy == Policy::kDrain);
+  CHECK(ErrorOf(pop + "policy = \"drain\"\ndelete_after_days = 3\n")
+            .find("accounts.work.delete_after_days: only applies to") != std::string::npos);
+  CHECK(ErrorOf(pop + "connections = 2\n") ==
+        "t.toml:7:15: accounts.work.connections: pop3 allows one session per mailbox; use 1");
+  CHECK(ErrorOf(pop + "[accounts.work.folders]\ninclude = [\"*\"]\n")
+            .find("folder selection is imap only") != std::string::npos);
+  CHECK(ErrorOf(kBase + "[accounts.work.folders]\nrename = { a = \"X\", b = \"X\" }\n")
+            .find("two folders renamed to \"X\"") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace mailhoard::cli
