@@ -61,6 +61,10 @@ class Database {
   int64_t last_insert_rowid() const;
   int changes() const;
 
+  // The raw connection, for storage/index internals that need an SQLite API
+  // with no SQL form (the FTS5 tokenizer). Never handed out of the module.
+  sqlite3* handle() const { return db_; }
+
   // Builds a Status from an SQLite result code on this connection.
   Status ErrorStatus(int rc, std::string_view what) const;
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "storage/index/database.h"
+#include "storage/index/fts_token_probe.h"
 #include "storage/index/header_codec.h"
 #include "storage/index/index.h"
 #include "storage/index/transaction.h"
@@ -41,6 +42,7 @@ class Index::Impl {
 
   IndexOptions options;
   Database db;
+  std::unique_ptr<FtsTokenProbe> token_probe;  // created on first search
   HeaderCodec codec;
   std::unique_ptr<Transaction> batch;
   int schema_version = 0;

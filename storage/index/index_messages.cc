@@ -2,6 +2,8 @@
 #include "storage/index/index.h"
 #include "storage/index/index_impl.h"
 
+#include <optional>
+
 namespace mailhoard::index {
 
 namespace {
@@ -95,10 +97,16 @@ Result<int64_t> Index::InsertMessage(const MessageRecord& m, std::string_view ra
   if (!raw_headers.empty()) {
     MH_ASSIGN_OR_RETURN(headers, impl.codec.Compress(raw_headers));
   }
-  // Savepoint inside a batch: a failed FTS insert must not leave a message
-  // row without its search entry (or abort the whole batch).
-  Transaction transaction(&impl.db);
-  MH_RETURN_IF_ERROR(transaction.Begin());
+  // Outside a batch the two rows get their own transaction. Inside one we
+  // deliberately use no savepoint: FTS5 flushes its pending-terms buffer at
+  // every savepoint, which made a 20k-message batch 3x slower. A failed
+  // messages INSERT rolls back on its own (statement atomicity); a failed FTS
+  // INSERT is compensated by deleting the row again.
+  std::optional<Transaction> transaction;
+  if (!impl.db.in_transaction()) {
+    transaction.emplace(&impl.db);
+    MH_RETURN_IF_ERROR(transaction->Begin());
+  }
   {
     Statement s = impl.db.GetCachedStatement(kInsertMessage);
     s.BindInt64(0, m.folder_id);
@@ -145,9 +153,17 @@ Result<int64_t> Index::InsertMessage(const MessageRecord& m, std::string_view ra
     fts.BindText(3, m.cc_addr);
     fts.BindText(4, m.subject);
     fts.BindText(5, body_text);
-    MH_RETURN_IF_ERROR(fts.Run());
+    Status indexed = fts.Run();
+    if (!indexed.ok()) {
+      if (!transaction) {
+        Statement undo = impl.db.GetCachedStatement(kDeleteMessage);
+        undo.BindInt64(0, id);
+        (void)undo.Run();
+      }
+      return indexed;
+    }
   }
-  MH_RETURN_IF_ERROR(transaction.Commit());
+  if (transaction) MH_RETURN_IF_ERROR(transaction->Commit());
   if (!raw_headers.empty() && headers.dict_id == 0) {
     // Training failures are not the caller's problem: dictionary-less blobs
     // stay valid and training is retried later.

@@ -31,7 +31,13 @@ constexpr char kSearchDates[] =
 }  // namespace
 
 Result<std::vector<SearchHit>> Index::Search(std::string_view query, int limit) {
-  MH_ASSIGN_OR_RETURN(SearchQuery q, ParseSearchQuery(query));
+  if (!impl_->token_probe) {
+    MH_ASSIGN_OR_RETURN(impl_->token_probe, FtsTokenProbe::Create(impl_->db));
+  }
+  FtsTokenProbe* probe = impl_->token_probe.get();
+  MH_ASSIGN_OR_RETURN(SearchQuery q, ParseSearchQuery(query, [probe](std::string_view text) {
+                        return probe->HasTokens(text);
+                      }));
   std::vector<SearchHit> hits;
   if (q.fts_match.empty() && !q.date_from && !q.date_until) return hits;
   Statement s = impl_->db.GetCachedStatement(q.fts_match.empty() ? kSearchDates : kSearchText);

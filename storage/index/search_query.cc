@@ -39,17 +39,6 @@ std::string QuoteFts(std::string_view text) {
   return out;
 }
 
-// True when the text contains something the unicode61 tokenizer keeps (a
-// letter or digit; any non-ASCII byte may be one). A phrase of only
-// punctuation would be empty and match nothing, silently emptying an AND.
-bool HasTokens(std::string_view text) {
-  for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || std::isalnum(u)) return true;
-  }
-  return false;
-}
-
 // Splits on whitespace; a double quote starts a phrase that runs to the next
 // double quote (or the end), so `subject:"two words"` is one term.
 std::vector<std::string> SplitTerms(std::string_view q) {
@@ -88,6 +77,14 @@ std::string Unquote(std::string_view term, bool* prefix) {
 
 }  // namespace
 
+bool ApproximateHasTokens(std::string_view text) {
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || std::isalnum(u)) return true;
+  }
+  return false;
+}
+
 std::optional<int64_t> ParseIsoDate(std::string_view d) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return std::nullopt;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -113,7 +110,7 @@ std::optional<int64_t> ParseIsoDate(std::string_view d) {
   return days * 86400;
 }
 
-Result<SearchQuery> ParseSearchQuery(std::string_view query) {
+Result<SearchQuery> ParseSearchQuery(std::string_view query, const HasTokensFn& has_tokens) {
   SearchQuery out;
   std::vector<std::string> parts;
   for (const std::string& term : SplitTerms(query)) {
@@ -142,7 +139,7 @@ Result<SearchQuery> ParseSearchQuery(std::string_view query) {
     }
     bool prefix = false;
     std::string text = Unquote(t, &prefix);
-    if (!HasTokens(text)) continue;
+    if (!has_tokens(text)) continue;
     std::string expr = QuoteFts(text);
     if (prefix) expr += " *";
     if (!column.empty()) expr = std::string(column) + " : " + expr;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +27,19 @@ struct SearchQuery {
   std::optional<int64_t> date_until;  // exclusive, Unix seconds
 };
 
+// Whether the tokenizer keeps any token of `text`. A term that tokenizes to
+// nothing (only punctuation, e.g. "—" or "***") would become an empty FTS5
+// phrase, which matches no row and so silently empties the whole AND: such
+// terms are dropped instead.
+using HasTokensFn = std::function<bool(std::string_view text)>;
+
+// Approximation without a tokenizer: ASCII letters/digits are tokens, ASCII
+// punctuation is not, and any non-ASCII byte is assumed to start a token.
+bool ApproximateHasTokens(std::string_view text);
+
 // kInvalidArgument for a malformed date; everything else is accepted.
-Result<SearchQuery> ParseSearchQuery(std::string_view query);
+Result<SearchQuery> ParseSearchQuery(std::string_view query,
+                                     const HasTokensFn& has_tokens = ApproximateHasTokens);
 
 // Unix seconds of 00:00 UTC on YYYY-MM-DD, or nullopt if malformed.
 std::optional<int64_t> ParseIsoDate(std::string_view date);
