@@ -24,7 +24,10 @@ namespace {
 // and remembers errno so errors can say "Connection reset by peer".
 struct FdBio {
   int fd = -1;
-  int last_errno = 0;
+  // Kept apart: after a bare EOF OpenSSL tries to send an alert, which fails
+  // with EPIPE; that must not hide the EOF that caused it.
+  int read_errno = 0;
+  int write_errno = 0;
   bool eof = false;
 };
 
@@ -38,7 +41,7 @@ int BioWrite(BIO* b, const char* data, int len) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
       BIO_set_retry_write(b);
     } else {
-      s->last_errno = errno;
+      s->write_errno = errno;
     }
     return -1;
   }
@@ -58,7 +61,7 @@ int BioRead(BIO* b, char* out, int len) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
       BIO_set_retry_read(b);
     } else {
-      s->last_errno = errno;
+      s->read_errno = errno;
     }
     return -1;
   }
@@ -137,7 +140,7 @@ struct TlsSession::Impl {
   bool fatal = false;  // after SSL_ERROR_SSL/SYSCALL, SSL_shutdown must not be called
 
   // Turns a failed SSL_* call into a Status naming `what` and the reason.
-  Status Failure(int rc, const std::string& what, bool handshake) {
+  Status Failure(int rc, const std::string& what, bool handshake, bool writing) {
     int err = SSL_get_error(ssl.get(), rc);
     if (err == SSL_ERROR_ZERO_RETURN) {
       return NetworkError(what + ": server closed the TLS session");
@@ -145,7 +148,12 @@ struct TlsSession::Impl {
     fatal = true;
     std::string reason = DrainErrorQueue();
     if (err == SSL_ERROR_SYSCALL || reason == "unexpected eof while reading") {
-      if (bio.last_errno != 0) return NetworkError(what + ": " + ErrnoString(bio.last_errno));
+      if (writing && bio.write_errno != 0) {
+        return NetworkError(what + ": " + ErrnoString(bio.write_errno));
+      }
+      if (bio.read_errno != 0) return NetworkError(what + ": " + ErrnoString(bio.read_errno));
+      if (bio.eof) return NetworkError(what + ": connection closed by server");
+      if (bio.write_errno != 0) return NetworkError(what + ": " + ErrnoString(bio.write_errno));
       return NetworkError(what + ": connection closed by server");
     }
     if (reason.empty()) reason = "TLS error " + std::to_string(err);
@@ -162,13 +170,13 @@ struct TlsSession::Impl {
 
   // After WANT_READ / WANT_WRITE: poll for what OpenSSL asked for.
   Status Wait(int rc, const std::string& what, std::chrono::milliseconds timeout, bool handshake,
-              bool* retry) {
+              bool writing, bool* retry) {
     int err = SSL_get_error(ssl.get(), rc);
     *retry = true;
     if (err == SSL_ERROR_WANT_READ) return WaitForFd(bio.fd, POLLIN, timeout, what);
     if (err == SSL_ERROR_WANT_WRITE) return WaitForFd(bio.fd, POLLOUT, timeout, what);
     *retry = false;
-    return Failure(rc, what, handshake);
+    return Failure(rc, what, handshake, writing);
   }
 };
 
@@ -242,7 +250,8 @@ Result<std::unique_ptr<TlsSession>> TlsSession::Handshake(int fd, const TlsOptio
     int rc = SSL_connect(ssl);
     if (rc == 1) break;
     bool retry = false;
-    MH_RETURN_IF_ERROR(impl->Wait(rc, what, io_timeout, /*handshake=*/true, &retry));
+    MH_RETURN_IF_ERROR(
+        impl->Wait(rc, what, io_timeout, /*handshake=*/true, /*writing=*/false, &retry));
   }
 
   auto session = std::unique_ptr<TlsSession>(new TlsSession(std::move(impl)));
@@ -269,13 +278,13 @@ Result<size_t> TlsSession::Read(char* buf, size_t len, std::chrono::milliseconds
     int err = SSL_get_error(impl_->ssl.get(), rc);
     if (err == SSL_ERROR_ZERO_RETURN) return size_t{0};  // close_notify
     bool retry = false;
-    Status s = impl_->Wait(rc, what, io_timeout, /*handshake=*/false, &retry);
+    Status s = impl_->Wait(rc, what, io_timeout, /*handshake=*/false, /*writing=*/false, &retry);
     if (!s.ok()) {
       // EOF without close_notify: many servers (and middleboxes) skip it.
       // The protocols above are self-delimiting (IMAP tagged responses and
       // literals, POP3's terminating dot), so a truncation is still caught
       // there; report it here as a plain end of stream.
-      if (!retry && impl_->bio.eof && impl_->bio.last_errno == 0) return size_t{0};
+      if (!retry && impl_->bio.eof && impl_->bio.read_errno == 0) return size_t{0};
       return s;
     }
   }
@@ -293,7 +302,8 @@ Status TlsSession::Write(std::string_view data, std::chrono::milliseconds io_tim
       continue;
     }
     bool retry = false;
-    MH_RETURN_IF_ERROR(impl_->Wait(rc, what, io_timeout, /*handshake=*/false, &retry));
+    MH_RETURN_IF_ERROR(
+        impl_->Wait(rc, what, io_timeout, /*handshake=*/false, /*writing=*/true, &retry));
   }
   return Status::Ok();
 }
