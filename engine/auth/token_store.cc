@@ -173,11 +173,21 @@ std::chrono::system_clock::time_point OAuthTokenProvider::Now() const {
   return now_ ? now_() : std::chrono::system_clock::now();
 }
 
+Result<StoredToken> OAuthTokenProvider::LoadLocked() const {
+  auto t = store_.Load();
+  if (!t.ok() && t.status().code() == ErrorCode::kNotFound) {
+    return Status::Error(ErrorCode::kAuth,
+                         "not signed in: run `mailhoard login " + client_->account() + "`",
+                         ErrorScope::kAccount, RetryClass::kAuth);
+  }
+  return t;
+}
+
 Result<std::string> OAuthTokenProvider::AccessToken() {
   std::lock_guard lock(mu_);
   // Read every time: `mailhoard login` in another process may have replaced
   // the file since.
-  MH_ASSIGN_OR_RETURN(StoredToken current, store_.Load());
+  MH_ASSIGN_OR_RETURN(StoredToken current, LoadLocked());
   if (!current.access_token.empty() && current.expires_at - kRefreshMargin > Now()) {
     return current.access_token;
   }
@@ -186,7 +196,7 @@ Result<std::string> OAuthTokenProvider::AccessToken() {
 
 Result<std::string> OAuthTokenProvider::ForceRefresh() {
   std::lock_guard lock(mu_);
-  MH_ASSIGN_OR_RETURN(StoredToken current, store_.Load());
+  MH_ASSIGN_OR_RETURN(StoredToken current, LoadLocked());
   return RenewLocked(std::move(current));
 }
 
@@ -211,7 +221,7 @@ Result<std::string> OAuthTokenProvider::RenewLocked(StoredToken current) {
 
 Result<std::chrono::seconds> OAuthTokenProvider::RefreshTokenAge() {
   std::lock_guard lock(mu_);
-  MH_ASSIGN_OR_RETURN(StoredToken current, store_.Load());
+  MH_ASSIGN_OR_RETURN(StoredToken current, LoadLocked());
   if (current.refresh_token.empty()) {
     return Status::Error(ErrorCode::kNotFound, "this account has no refresh token");
   }

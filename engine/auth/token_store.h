@@ -85,6 +85,9 @@ class StaticTokenSource final : public TokenSource {
 class OAuthTokenProvider final : public TokenSource {
  public:
   static constexpr std::chrono::minutes kRefreshMargin{5};
+  // Microsoft refresh tokens expire after 90 days without use; `status`
+  // warns when RefreshTokenAge() nears it.
+  static constexpr std::chrono::hours kMicrosoftRefreshTokenLifetime{90 * 24};
 
   OAuthTokenProvider(TokenStore store, std::shared_ptr<OAuthClient> client,
                      SystemClock now = nullptr);
@@ -95,6 +98,7 @@ class OAuthTokenProvider final : public TokenSource {
   Result<std::chrono::seconds> RefreshTokenAge();
 
  private:
+  Result<StoredToken> LoadLocked() const;
   Result<std::string> RenewLocked(StoredToken current);
   std::chrono::system_clock::time_point Now() const;
 

@@ -239,6 +239,18 @@ TEST_CASE("client-credentials accounts renew with the client secret") {
   CHECK(f.http->requests[0].Field("grant_type") == "client_credentials");
 }
 
+TEST_CASE("provider without a token file says how to sign in") {
+  TempDir dir;
+  Fixture f;
+  OAuthTokenProvider provider(TokenStore(dir.File("none.json")), f.client, f.Now());
+  auto t = provider.AccessToken();
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().code() == ErrorCode::kAuth);
+  CHECK(t.status().retry() == RetryClass::kAuth);
+  CHECK(t.status().message() == "not signed in: run `mailhoard login work`");
+  CHECK(f.http->requests.empty());
+}
+
 TEST_CASE("static token source") {
   StaticTokenSource s("tok");
   CHECK(*s.AccessToken() == "tok");

@@ -67,7 +67,7 @@ struct Reset {
   explicit Reset(const std::string& config = "{}") {
     Idp().Control(R"({"approve_after_polls":3,"device_deny":false,"device_expire":false,
       "slow_down_once":false,"rotate_refresh_tokens":true,"rotation_revokes_old":false,
-      "fail_next":null,"interval":5,"expires_in":900,"access_token_lifetime":3600})");
+      "fail_next":null,"delay":0,"interval":5,"expires_in":900,"access_token_lifetime":3600})");
     Idp().Control(config);
   }
 };
@@ -300,6 +300,19 @@ TEST_CASE("Microsoft error JSON rendered in plain words over the wire") {
   auto busy = Client(nullptr)->Refresh("rt");
   REQUIRE_FALSE(busy.ok());
   CHECK(busy.status().transient());
+}
+
+TEST_CASE("a token endpoint slower than the total timeout is a transient timeout") {
+  Reset reset(R"({"delay":2})");
+  OAuthClientOptions o;
+  o.http.ca_file = Idp().ca_file();
+  o.http.total_timeout = 500ms;
+  OAuthClient client(Endpoints(), o);
+  auto t = client.Refresh("rt");
+  Idp().Control(R"({"delay":0})");
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().code() == ErrorCode::kTimeout);
+  CHECK(t.status().transient());
 }
 
 TEST_CASE("TLS is verified: without the fake's CA the request fails") {

@@ -38,6 +38,7 @@ CONFIG = {
     "interval": 5,
     "expires_in": 900,
     "token_padding": 0,              # extra characters in access tokens
+    "delay": 0,                      # seconds before answering token requests
 }
 
 ACCESS = {}     # token -> {"user", "expires"}
@@ -231,6 +232,8 @@ class Handler(BaseHTTPRequestHandler):
             self.control(json.loads(self.body() or "{}"))
             return
         form = self.form()
+        if CONFIG["delay"] and path != "/introspect":
+            time.sleep(CONFIG["delay"])  # outside LOCK: /control stays usable
         if path == "/introspect":
             self.introspect(form.get("token", ""))
             return
