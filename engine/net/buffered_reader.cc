@@ -28,6 +28,10 @@ Result<size_t> BufferedReader::Fill() {
 }
 
 Result<std::string_view> BufferedReader::ReadLine(size_t max_len) {
+  if (max_len > kMaxLineLimit) {
+    return InvalidArgument("ReadLine limit " + std::to_string(max_len) + " exceeds " +
+                           std::to_string(kMaxLineLimit));
+  }
   // The line plus CRLF must fit contiguously; growth is bounded by max_len.
   if (buf_.size() < max_len + 2) buf_.resize(max_len + 2);
   for (;;) {

@@ -20,6 +20,9 @@ namespace mailhoard::net {
 class BufferedReader {
  public:
   static constexpr size_t kDefaultCapacity = 16 * 1024;
+  // ReadLine refuses limits above this: a line limit is a safety bound, and
+  // one this large is a bug in the caller, not a server quirk.
+  static constexpr size_t kMaxLineLimit = 16 * 1024 * 1024;
 
   explicit BufferedReader(std::unique_ptr<Transport> transport, size_t capacity = kDefaultCapacity);
 

@@ -126,6 +126,7 @@ Status SocketTransport::Closed() const {
 
 Result<size_t> SocketTransport::Read(char* buf, size_t len) {
   if (fd_ < 0) return Closed();
+  if (len == 0) return InvalidArgument("Read into an empty buffer would look like EOF");
   if (tls_) return tls_->Read(buf, len, io_timeout_);
   return RawRead(buf, len);
 }

@@ -82,6 +82,13 @@ TEST_CASE("An endless line without LF is cut off at the limit, not buffered") {
   CHECK(f.script->step() < 10);
 }
 
+TEST_CASE("An absurd line limit is refused instead of allocated") {
+  auto f = Make({Server("x\r\n")});
+  auto r = f.reader->ReadLine(size_t{1} << 40);
+  CHECK(r.status().code() == ErrorCode::kInvalidArgument);
+  CHECK(*f.reader->ReadLine(100) == "x");
+}
+
 TEST_CASE("EOF in the middle of a line says so") {
   auto f = Make({Server("* OK partial"), Eof()});
   auto r = f.reader->ReadLine(100);

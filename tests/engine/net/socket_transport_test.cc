@@ -1,5 +1,6 @@
 #include "engine/net/socket_transport.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,6 +32,29 @@ TEST_CASE("Connecting to a port nobody listens on names host, port and the cause
   CHECK(r.status().transient());
   CHECK(r.status().message() ==
         "connecting to 127.0.0.1:" + std::to_string(port) + ": Connection refused");
+}
+
+TEST_CASE("IPv6 literals connect and are bracketed in messages") {
+  int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(fd, 4) != 0) {
+    WARN("no IPv6 loopback here; skipping");
+    if (fd >= 0) close(fd);
+    return;
+  }
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  uint16_t port = ntohs(a.sin6_port);
+  auto ok = SocketTransport::Connect({"::1", port}, 2s, 2s);
+  REQUIRE(ok.ok());
+  CHECK((*ok)->Describe() == "[::1]:" + std::to_string(port));
+  close(fd);
+  auto refused = SocketTransport::Connect({"[::1]", port}, 2s, 2s);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message() ==
+        "connecting to [::1]:" + std::to_string(port) + ": Connection refused");
 }
 
 TEST_CASE("An unknown host name fails at resolution and says so") {
