@@ -62,6 +62,10 @@ class FileSystem {
   // fsync(2) a directory, so entries created, renamed or removed in it survive
   // a power loss.
   virtual Status SyncDir(const std::string& path) = 0;
+  // syncfs(2) of the file system holding `path`: one journal commit makes
+  // every file written so far durable, where an fsync per file would cost a
+  // commit each.
+  virtual Status SyncFileSystem(const std::string& path) = 0;
   // mkdir(2) of one level. Returns true if created, false if it already
   // existed as a directory.
   virtual Result<bool> CreateDir(const std::string& path) = 0;

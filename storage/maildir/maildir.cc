@@ -86,7 +86,36 @@ Status Maildir::DirChanged(const std::string& dir) {
   return Status::Ok();
 }
 
+void Maildir::DeferRename(std::string from, std::string to, std::string dir) {
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_.push_back({std::move(from), std::move(to), std::move(dir)});
+}
+
+Status Maildir::PublishPending() {
+  std::vector<PendingRename> pending;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending.swap(pending_);
+  }
+  if (pending.empty()) return Status::Ok();
+  Status s = fs_->SyncFileSystem(root_);
+  size_t done = 0;
+  for (; s.ok() && done < pending.size(); ++done) {
+    s = fs_->Rename(pending[done].from, pending[done].to);
+    if (s.ok()) s = DirChanged(pending[done].dir);
+  }
+  if (!s.ok()) {
+    // Keep what is left for a retry; a rename that failed stays in the list.
+    if (done > 0 && done <= pending.size()) --done;
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.insert(pending_.begin(), pending.begin() + static_cast<ptrdiff_t>(done),
+                    pending.end());
+  }
+  return s;
+}
+
 Status Maildir::SyncBatch() {
+  MH_RETURN_IF_ERROR(PublishPending());
   std::set<std::string> dirs;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -168,6 +197,7 @@ Result<std::string> Maildir::Locate(const std::string& folder, const std::string
 
 Result<std::string> Maildir::SetFlags(const std::string& folder, const std::string& file_name,
                                       MaildirFlags flags) {
+  MH_RETURN_IF_ERROR(PublishPending());
   MH_ASSIGN_OR_RETURN(ParsedName parsed, ParseMessageName(file_name));
   std::string renamed = WithFlags(parsed, flags);
   std::string dir = FolderDir(folder);
@@ -186,6 +216,7 @@ Result<std::string> Maildir::SetFlags(const std::string& folder, const std::stri
 }
 
 Status Maildir::RemoveMessage(const std::string& folder, const std::string& file_name) {
+  MH_RETURN_IF_ERROR(PublishPending());
   std::string dir = FolderDir(folder);
   for (const char* sub : {"cur", "new"}) {
     Status s = fs_->Unlink(dir + "/" + sub + "/" + file_name);
@@ -198,6 +229,7 @@ Status Maildir::RemoveMessage(const std::string& folder, const std::string& file
 Result<std::string> Maildir::LinkMessage(const std::string& from_folder,
                                          const std::string& file_name, const std::string& to_folder,
                                          uint32_t uid, MaildirFlags flags) {
+  MH_RETURN_IF_ERROR(PublishPending());
   MH_ASSIGN_OR_RETURN(ParsedName parsed, ParseMessageName(file_name));
   MH_ASSIGN_OR_RETURN(std::string from, Locate(from_folder, file_name));
   uint64_t size = 0;

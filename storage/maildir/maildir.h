@@ -8,11 +8,14 @@
 // other operations may be called from several threads.
 //
 // Durability (see README.md):
-//   kFull   fsync each file and its cur/ directory per message.
-//   kBatch  fsync each file; directories that gained or lost entries are
-//           fsynced once in SyncBatch(), which the caller runs before it
-//           commits the index transaction covering those messages.
-//   kNone   no fsync at all (tests, throw-away archives).
+//   kFull   per message: fsync the file, rename it into cur/, fsync cur/.
+//   kBatch  Commit leaves the complete file in tmp/; SyncBatch() makes the
+//           data of the whole batch durable with one syncfs, renames every
+//           file into cur/, and fsyncs each changed directory once. The
+//           caller runs SyncBatch before it commits the index transaction
+//           covering those messages; a batch not synced is lost in a crash
+//           (its files are tmp/ debris) and is fetched again.
+//   kNone   no fsync at all (tests, throw-away archives); renames at once.
 #pragma once
 
 #include <cstdint>
@@ -92,8 +95,10 @@ class Maildir {
   Result<MessageWriter> NewMessage(const std::string& folder,
                                    std::optional<LineEndings> line_endings = std::nullopt);
 
-  // kBatch: fsyncs every directory changed since the last call. Call before
-  // committing the index transaction. A no-op in the other modes.
+  // kBatch: makes every message committed since the last call durable and
+  // visible in cur/, and every rename/removal since then durable. Call
+  // before committing the index transaction. A no-op in the other modes.
+  // On failure nothing of the batch may be committed; calling again retries.
   Status SyncBatch();
 
   // Renames a message to carry `flags`, keeping letters we do not know.
@@ -121,6 +126,11 @@ class Maildir {
   // A directory gained or lost an entry: sync it now (kFull), remember it
   // for SyncBatch (kBatch), or nothing (kNone).
   Status DirChanged(const std::string& dir);
+  // kBatch: a committed message waits in tmp/ for SyncBatch.
+  void DeferRename(std::string from, std::string to, std::string dir);
+  // kBatch: syncfs, then the deferred renames. Run before any operation that
+  // may touch a message of the current batch.
+  Status PublishPending();
   Status CreateDirs(const std::string& path, bool* created);
   std::string MessageName(const std::string& unique, uint32_t uid, uint64_t size,
                           MaildirFlags flags) const;
@@ -134,6 +144,10 @@ class Maildir {
   UniqueNameGenerator* names_;
   std::mutex mu_;
   std::set<std::string> dirty_dirs_;
+  struct PendingRename {
+    std::string from, to, dir;
+  };
+  std::vector<PendingRename> pending_;
 };
 
 }  // namespace mailhoard::maildir

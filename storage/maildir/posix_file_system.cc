@@ -134,6 +134,16 @@ class PosixFileSystem final : public FileSystem {
     return s;
   }
 
+  Status SyncFileSystem(const std::string& path) override {
+    int fd = OpenRetrying(path.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return ErrnoStatus(errno, "opening directory", path);
+    Status s;
+    // Since Linux 5.8 syncfs reports writeback errors of the file system.
+    if (::syncfs(fd) != 0) s = ErrnoStatus(errno, "syncing the file system of", path);
+    ::close(fd);
+    return s;
+  }
+
   Result<bool> CreateDir(const std::string& path) override {
     if (::mkdir(path.c_str(), 0700) == 0) return true;
     int err = errno;

@@ -213,13 +213,14 @@ TEST_CASE("ENOSPC while writing is kDiskFull and leaves nothing behind", "[fault
 
 TEST_CASE("EDQUOT is disk full too; EIO on fsync fails the commit", "[fault]") {
   FaultFileSystem fs;
+  Maildir full(&fs, kRoot, Options(Durability::kFull), &Names());
   Maildir md(&fs, kRoot, Options(Durability::kBatch), &Names());
   REQUIRE(md.EnsureFolder(kFolder).ok());
   fs.FailNth(FaultOp::kCreate, 1, EDQUOT);
   CHECK(md.NewMessage(kFolder).status().code() == ErrorCode::kDiskFull);
 
   fs.FailNth(FaultOp::kSync, 1, EIO);
-  Result<MessageWriter> w = md.NewMessage(kFolder);
+  Result<MessageWriter> w = full.NewMessage(kFolder);
   REQUIRE(w.ok());
   REQUIRE(w->Write("x").ok());
   Result<DeliveredMessage> d = w->Commit(1, 0);
@@ -228,15 +229,19 @@ TEST_CASE("EDQUOT is disk full too; EIO on fsync fails the commit", "[fault]") {
   CHECK(fs.ListDir(kRoot + "/" + kFolder + "/cur")->empty());
   CHECK(fs.ListDir(kRoot + "/" + kFolder + "/tmp")->empty());
 
-  // A failed batch fsync is retried on the next call.
+  // A failed syncfs or directory fsync is retried on the next call.
   Result<MessageWriter> w2 = md.NewMessage(kFolder);
   REQUIRE(w2.ok());
   REQUIRE(w2->Commit(2, 0).ok());
+  fs.FailNth(FaultOp::kSyncFs, 1, EIO);
+  CHECK(md.SyncBatch().code() == ErrorCode::kIo);
+  CHECK(fs.ListDir(kRoot + "/" + kFolder + "/cur")->empty());
   fs.FailNth(FaultOp::kSyncDir, 1, EIO);
   CHECK(md.SyncBatch().code() == ErrorCode::kIo);
   int before = fs.count(FaultOp::kSyncDir);
   CHECK(md.SyncBatch().ok());
   CHECK(fs.count(FaultOp::kSyncDir) == before + 1);
+  CHECK(fs.ListDir(kRoot + "/" + kFolder + "/cur")->size() == 1);
 }
 
 TEST_CASE("read-only or inaccessible directories give errors naming the path", "[fault]") {
@@ -273,23 +278,32 @@ TEST_CASE("batch mode syncs each changed directory once per batch", "[durability
       REQUIRE(w->Commit(uid, 0).ok());
     }
     int during = fs.count(FaultOp::kSyncDir) - dir_syncs;
+    size_t visible = fs.ListDir(kRoot + "/.A/cur")->size();
     REQUIRE(md.SyncBatch().ok());
     int after = fs.count(FaultOp::kSyncDir) - dir_syncs;
     int files = fs.count(FaultOp::kSync) - file_syncs;
+    CHECK(fs.ListDir(kRoot + "/.A/cur")->size() == 25);
     switch (d) {
       case Durability::kFull:
         CHECK(during == 50);
         CHECK(after == 50);
         CHECK(files == 50);
+        CHECK(fs.count(FaultOp::kSyncFs) == 0);
+        CHECK(visible == 25);
         break;
       case Durability::kBatch:
+        // One syncfs and one fsync per changed directory, per batch.
         CHECK(during == 0);
         CHECK(after == 2);
-        CHECK(files == 50);
+        CHECK(files == 0);
+        CHECK(fs.count(FaultOp::kSyncFs) == 1);
+        CHECK(visible == 0);
         break;
       case Durability::kNone:
         CHECK(after == 0);
         CHECK(files == 0);
+        CHECK(fs.count(FaultOp::kSyncFs) == 0);
+        CHECK(visible == 25);
         break;
     }
     // Nothing is stat'ed on the delivery path.

@@ -225,6 +225,16 @@ Status FaultFileSystem::SyncDir(const std::string& path) {
   return Status::Ok();
 }
 
+Status FaultFileSystem::SyncFileSystem(const std::string& path) {
+  MH_RETURN_IF_ERROR(Check(FaultOp::kSyncFs, path));
+  for (auto& [id, node] : inodes_) {
+    node.synced_data = node.data;
+    node.synced_mtime = node.mtime;
+    node.synced_entries = node.entries;
+  }
+  return Status::Ok();
+}
+
 Result<bool> FaultFileSystem::CreateDir(const std::string& path) {
   MH_RETURN_IF_ERROR(Check(FaultOp::kMkdir, path));
   int parent;

@@ -7,7 +7,7 @@
 // that directory. LoseUnsyncedData() throws the current state away, like a
 // power cut on a file system that promises nothing beyond POSIX: an entry
 // renamed but whose directory was not synced vanishes, a file whose data
-// was not synced is empty.
+// was not synced is empty. SyncFileSystem makes everything durable.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,7 @@ enum class FaultOp {
   kLink,
   kUnlink,
   kSyncDir,
+  kSyncFs,
   kMkdir,
   kSetMtime,
   kList,
@@ -68,6 +69,8 @@ class FaultFileSystem final : public FileSystem {
   Status Link(const std::string& from, const std::string& to) override;
   Status Unlink(const std::string& path) override;
   Status SyncDir(const std::string& path) override;
+  // Makes everything durable, like syncfs(2) on a single-volume fake.
+  Status SyncFileSystem(const std::string& path) override;
   Result<bool> CreateDir(const std::string& path) override;
   Result<std::vector<std::string>> ListDir(const std::string& path) override;
   Result<FileInfo> Stat(const std::string& path) override;
