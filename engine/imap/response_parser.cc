@@ -1,5 +1,6 @@
 #include "engine/imap/response_parser.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -306,6 +307,11 @@ Status ResponseParser::BeginLiteral(const LiteralAnnounce& lit) {
                            " bytes exceeds max_inline_literal (" +
                            std::to_string(limits_.max_inline_literal) + ")");
     }
+    if (lit.size > limits_.max_inline_total - std::min(inline_bytes_, limits_.max_inline_total)) {
+      return ProtocolError("literals of one response exceed max_inline_total (" +
+                           std::to_string(limits_.max_inline_total) + " bytes)");
+    }
+    inline_bytes_ += lit.size;
     literal_data_.clear();
     state_ = State::kInlineLiteral;
   }
@@ -394,6 +400,7 @@ void ResponseParser::Reset() {
   current_ = Response{};
   builder_.Reset();
   response_bytes_ = 0;
+  inline_bytes_ = 0;
   in_response_ = false;
 }
 

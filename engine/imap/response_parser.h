@@ -35,6 +35,10 @@ struct ParserLimits {
   // Size of any literal that is kept in memory (mailbox names, X-GM-LABELS,
   // and bodies when no BodySinkFactory is set).
   uint64_t max_inline_literal = 1024 * 1024;
+  // All in-memory literals of one response together: without it, many
+  // small announcements ("{1048576}" is 9 bytes of line) would multiply
+  // max_inline_literal.
+  uint64_t max_inline_total = 8 * 1024 * 1024;
   // Size of a streamed body literal.
   uint64_t max_body_literal = uint64_t{2} * 1024 * 1024 * 1024;
   size_t max_list_depth = 64;
@@ -117,6 +121,7 @@ class ResponseParser {
   State state_ = State::kLine;
   std::string line_;           // partial line carried over between Feed calls
   size_t response_bytes_ = 0;  // non-literal bytes of the current response
+  uint64_t inline_bytes_ = 0;  // in-memory literal bytes of the current response
   bool in_response_ = false;   // a segment of the current response was seen
 
   Response current_;

@@ -267,6 +267,24 @@ TEST_CASE("huge literal announcements are refused before allocating", "[imap][pa
   CheckProtocolError("* 1 FETCH (BODY[] {4}\r\nabcd)\r\n", "max_body_literal", o);
 }
 
+TEST_CASE("in-memory literals of one response are capped together", "[imap][parser][hostile]") {
+  ParseOptions o = Inline();
+  o.limits.max_inline_literal = 10;
+  o.limits.max_inline_total = 25;
+  std::string ten(10, 'x');
+  std::string two = "* X ({10}\r\n" + ten + " {10}\r\n" + ten + ")\r\n";
+  CHECK(ParseAllWays(two, o).error == ErrorCode::kOk);
+  std::string three = "* X ({10}\r\n" + ten + " {10}\r\n" + ten + " {10}\r\n" + ten + ")\r\n";
+  CheckProtocolError(three, "max_inline_total", o);
+  // The budget is per response.
+  CHECK(ParseAllWays(two + two + two, o).error == ErrorCode::kOk);
+  // Streamed bodies do not count.
+  ParseOptions s;
+  s.limits.max_inline_total = 5;
+  CHECK(ParseAllWays("* 1 FETCH (BODY[] {10}\r\n" + ten + " BODY[1] {10}\r\n" + ten + ")\r\n", s)
+            .error == ErrorCode::kOk);
+}
+
 TEST_CASE("an endless line hits max_line_length", "[imap][parser][hostile]") {
   ParseOptions o;
   o.limits.max_line_length = 100;
