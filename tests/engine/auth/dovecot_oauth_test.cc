@@ -34,11 +34,17 @@ FakeIdp& Idp() {
   return idp;
 }
 
-DovecotServer& Dovecot() {
+test::TempDir& ConfigDir() {
   static test::TempDir dir;
+  return dir;
+}
+
+DovecotServer& Dovecot() {
   static std::unique_ptr<DovecotServer> server = [] {
-    // Dovecot's auth process runs unprivileged and must read the file.
+    const test::TempDir& dir = ConfigDir();
+    // Dovecot's auth process runs unprivileged and must read these files.
     chmod(dir.path().c_str(), 0755);
+    mkdir(dir.File("users").c_str(), 0755);
     std::string ext = dir.File("dovecot-oauth2.conf.ext");
     std::ofstream(ext) << "introspection_mode = post\n"
                        << "introspection_url = " << Idp().introspection_url() << "\n"
@@ -48,15 +54,31 @@ DovecotServer& Dovecot() {
     chmod(ext.c_str(), 0644);
     DovecotOptions o;
     o.ssl = false;
-    // A later plain setting overrides the fixture's "plain login".
-    // auth_failure_delay: the expired-token cases fail on purpose.
+    // A later plain setting overrides the fixture's "plain login";
+    // auth_failure_delay because the expired-token cases fail on purpose.
     o.extra_config = "auth_mechanisms = plain login xoauth2 oauthbearer\nauth_failure_delay = 0\n";
+    // Passwords from our own passwd-files (see CreateUser), tokens from the
+    // fake IdP; each passdb only for its mechanisms.
     o.passdb_override =
-        "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = " + ext +
-        "\n}\n";
+        "passdb {\n  driver = passwd-file\n  mechanisms = plain login\n"
+        "  args = scheme=PLAIN username_format=%u " +
+        dir.File("users") +
+        "/%u\n}\n"
+        "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+        "  args = " +
+        ext + "\n}\n";
     return DovecotServer::Start(o);
   }();
   return *server;
+}
+
+// A Dovecot user whose password our passwd-file passdb knows too.
+testing::TestUser CreateUser() {
+  auto user = Dovecot().CreateUser();
+  std::string path = ConfigDir().File("users/" + user.name);
+  std::ofstream(path) << user.name << ":{PLAIN}" << user.password << "\n";
+  chmod(path.c_str(), 0644);
+  return user;
 }
 
 enum class Proto { kImap, kPop3 };
@@ -69,7 +91,9 @@ struct Outcome {
 };
 
 // Runs one AUTHENTICATE (IMAP, SASL-IR) or AUTH (POP3, RFC 5034) exchange.
-Outcome Authenticate(Proto proto, SaslMechanism& mech) {
+// Without SASL-IR the command goes alone and the first "+" gets the
+// initial response.
+Outcome Authenticate(Proto proto, SaslMechanism& mech, bool sasl_ir = true) {
   auto& dovecot = Dovecot();
   net::ConnectOptions options;
   options.tls = net::TlsMode::kNone;
@@ -81,12 +105,14 @@ Outcome Authenticate(Proto proto, SaslMechanism& mech) {
   net::BufferedReader r(std::move(*t));
   auto greeting = r.ReadLine(8192);
   REQUIRE(greeting.ok());
-  auto ir = mech.InitialResponse();
-  REQUIRE(ir.ok());
-  std::string b64 = ir->empty() ? "=" : Base64Encode(*ir);
-  std::string command = proto == Proto::kImap
-                            ? "a AUTHENTICATE " + std::string(mech.name()) + " " + b64 + "\r\n"
-                            : "AUTH " + std::string(mech.name()) + " " + b64 + "\r\n";
+  std::string command = proto == Proto::kImap ? "a AUTHENTICATE " : "AUTH ";
+  command += mech.name();
+  if (sasl_ir && mech.has_initial_response()) {
+    auto ir = mech.InitialResponse();
+    REQUIRE(ir.ok());
+    command += " " + (ir->empty() ? std::string("=") : Base64Encode(*ir));
+  }
+  command += "\r\n";
   REQUIRE(r.Write(command).ok());
   Outcome out;
   for (;;) {
@@ -94,11 +120,6 @@ Outcome Authenticate(Proto proto, SaslMechanism& mech) {
     REQUIRE(line.ok());
     std::string l(*line);
     if (l.starts_with("+ ") || l == "+") {
-      if (proto == Proto::kPop3 && l.starts_with("+OK")) {
-        out.ok = true;
-        out.final_line = l;
-        break;
-      }
       ++out.challenges;
       auto challenge = Base64Decode(l.size() > 2 ? l.substr(2) : "");
       REQUIRE(challenge.ok());
@@ -150,7 +171,7 @@ void SignIn(const std::string& user, TokenStore& store) {
 }
 
 TEST_CASE("Dovecot accepts XOAUTH2 and OAUTHBEARER over IMAP and POP3") {
-  auto user = Dovecot().CreateUser();
+  auto user = CreateUser();
   test::TempDir dir;
   TokenStore store(dir.File("acct.json"));
   SignIn(user.name, store);
@@ -169,9 +190,47 @@ TEST_CASE("Dovecot accepts XOAUTH2 and OAUTHBEARER over IMAP and POP3") {
   }
 }
 
+TEST_CASE("Dovecot accepts PLAIN and LOGIN, with and without SASL-IR") {
+  auto user = CreateUser();
+  for (Proto proto : {Proto::kImap, Proto::kPop3}) {
+    for (bool ir : {true, false}) {
+      INFO((proto == Proto::kImap ? "IMAP" : "POP3") << (ir ? " SASL-IR" : " no SASL-IR"));
+      auto plain = MakePlain(user.name, user.password);
+      Outcome p = Authenticate(proto, *plain, ir);
+      CHECK(p.ok);
+      CHECK(p.challenges == (ir ? 0 : 1));
+      auto login = MakeLogin(user.name, user.password);
+      Outcome l = Authenticate(proto, *login, ir);
+      CHECK(l.ok);
+      CHECK(l.challenges == 2);
+    }
+    auto wrong = MakePlain(user.name, "wrong-password");
+    Outcome w = Authenticate(proto, *wrong);
+    CHECK_FALSE(w.ok);
+    CHECK(w.failure.code() == ErrorCode::kAuth);
+    CHECK_FALSE(IsTokenRejected(w.failure));
+  }
+}
+
+TEST_CASE("XOAUTH2 and OAUTHBEARER without SASL-IR") {
+  auto user = CreateUser();
+  std::string reply = Idp().Control(R"({"issue":{"user":")" + user.name + "\"}}");
+  std::string token = reply.substr(reply.find("\"access_token\": \"") + 17);
+  token = token.substr(0, token.find('"'));
+  for (Proto proto : {Proto::kImap, Proto::kPop3}) {
+    for (std::string name : {"XOAUTH2", "OAUTHBEARER"}) {
+      INFO(name << (proto == Proto::kImap ? " IMAP" : " POP3"));
+      auto mech = Mech(name, user.name, token, proto);
+      Outcome o = Authenticate(proto, *mech, /*sasl_ir=*/false);
+      CHECK(o.ok);
+      CHECK(o.challenges == 1);
+    }
+  }
+}
+
 TEST_CASE("Dovecot refuses another user's token") {
-  auto alice = Dovecot().CreateUser();
-  auto bob = Dovecot().CreateUser();
+  auto alice = CreateUser();
+  auto bob = CreateUser();
   std::string reply = Idp().Control(R"({"issue":{"user":")" + alice.name + "\"}}");
   std::string token = reply.substr(reply.find("\"access_token\": \"") + 17);
   token = token.substr(0, token.find('"'));
@@ -182,7 +241,7 @@ TEST_CASE("Dovecot refuses another user's token") {
 }
 
 TEST_CASE("an expired token: challenge, empty reply, token rejected, refresh, success") {
-  auto user = Dovecot().CreateUser();
+  auto user = CreateUser();
   test::TempDir dir;
   TokenStore store(dir.File("acct.json"));
   SignIn(user.name, store);
@@ -217,7 +276,7 @@ TEST_CASE("an expired token: challenge, empty reply, token rejected, refresh, su
 }
 
 TEST_CASE("Dovecot takes a 4 KB token") {
-  auto user = Dovecot().CreateUser();
+  auto user = CreateUser();
   Idp().Control(R"({"token_padding":4000})");
   std::string reply = Idp().Control(R"({"issue":{"user":")" + user.name + "\"}}");
   Idp().Control(R"({"token_padding":0})");
