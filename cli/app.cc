@@ -3,12 +3,45 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands/commands.h"
+#include "cli/suggest.h"
 
 #ifndef MAILHOARD_VERSION
 #define MAILHOARD_VERSION "unknown"
 #endif
 
 namespace mailhoard::cli {
+namespace {
+
+// CLI11 reports a mistyped command ("mailhoard synk") only as "A subcommand
+// is required"; name the word and suggest the closest command instead.
+std::string UnknownCommandMessage(CLI::App& app) {
+  CLI::App* current = &app;
+  while (!current->get_subcommands().empty()) current = current->get_subcommands().front();
+  std::vector<std::string> names;
+  for (CLI::App* sub : current->get_subcommands([](CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  if (names.empty()) return "";
+  std::vector<std::string> words = current->remaining(true);
+  if (current != &app) {
+    for (std::string& w : app.remaining()) words.push_back(std::move(w));
+  }
+  for (const std::string& word : words) {
+    if (word.empty() || word[0] == '-') continue;
+    std::vector<std::string_view> views(names.begin(), names.end());
+    std::string message = "unknown command \"" + word + "\"";
+    if (auto s = DidYouMean(word, views)) {
+      message += " (did you mean \"" + *s + "\"?)";
+    } else {
+      message += "; expected one of";
+      for (const auto& n : names) message += " " + n;
+    }
+    return message;
+  }
+  return "";
+}
+
+}  // namespace
 
 int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CommandContext ctx(out, err);
@@ -49,6 +82,10 @@ int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostr
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (const std::string unknown = UnknownCommandMessage(app); !unknown.empty()) {
+      err << "mailhoard: " << unknown << "\nRun `mailhoard --help` for usage.\n";
+      return kExitUsage;
+    }
     const int code = app.exit(e, out, err);
     // --help and --version are successes; CLI11's own codes for usage errors
     // (106, 109, ...) collapse into our single usage code.

@@ -29,6 +29,13 @@ void CommandContext::PrintError(std::string_view message) const {
   err << "mailhoard: " << message << "\n";
 }
 
+ExitCode CommandContext::ReportAccountFailure(const Status& status) const {
+  const ExitCode code = ExitCodeFor(status);
+  if (status.ok() || (quiet && code == kExitLocked)) return code;
+  PrintError(status.message());
+  return code;
+}
+
 void CommandContext::PrintWarning(std::string_view message) const {
   if (!quiet) err << "mailhoard: warning: " << message << "\n";
 }

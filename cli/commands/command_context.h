@@ -34,6 +34,10 @@ struct CommandContext {
   void PrintError(std::string_view message) const;
   // "mailhoard: warning: message" on stderr, unless -q.
   void PrintWarning(std::string_view message) const;
+  // Reports how one account's run failed and returns its exit code. A held
+  // lock (ErrorCode::kLocked) is expected under cron, so -q prints nothing
+  // for it: cron then sends no mail for an overlapping run.
+  ExitCode ReportAccountFailure(const Status& status) const;
 };
 
 }  // namespace mailhoard::cli

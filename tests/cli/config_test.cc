@@ -275,5 +275,19 @@ TEST_CASE("policy and pop3 constraints", "[config][errors]") {
             .find("two folders renamed to \"X\"") != std::string::npos);
 }
 
+TEST_CASE("every truncation of the example is parsed or rejected cleanly", "[config]") {
+  // Ninja's habit: a config cut at any byte must give a located error or a
+  // valid config, never a crash, an exception or an unlocated message.
+  const std::string_view text = ExampleConfigText();
+  for (size_t n = 0; n <= text.size(); ++n) {
+    Result<Config> c = ParseConfig(text.substr(0, n), "cut.toml", kEnv);
+    if (!c.ok()) {
+      INFO("cut at " << n << ": " << c.status().message());
+      CHECK(c.status().code() == ErrorCode::kInvalidArgument);
+      CHECK(c.status().message().rfind("cut.toml", 0) == 0);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mailhoard::cli
