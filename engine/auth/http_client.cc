@@ -21,10 +21,15 @@ size_t Collect(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-// Host part of a URL for messages: never the query (it may carry a code).
+// The URL for messages: never the query (it may carry a code) nor a
+// user:password@ part.
 std::string Where(const std::string& url) {
-  auto q = url.find_first_of("?#");
-  return url.substr(0, q);
+  std::string out = url.substr(0, url.find_first_of("?#"));
+  auto scheme = out.find("://");
+  auto host = scheme == std::string::npos ? 0 : scheme + 3;
+  auto at = out.find('@', host);
+  if (at != std::string::npos && at < out.find('/', host)) out.erase(host, at + 1 - host);
+  return out;
 }
 
 Status CurlError(CURLcode rc, const std::string& url, const char* detail) {

@@ -49,6 +49,24 @@ TEST_CASE("Base64 decoding is strict") {
   }
 }
 
+TEST_CASE("Base64 accepts only canonical text: any one-character change fails or re-encodes") {
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=- _\r\n.";
+  for (std::string plain : {"a", "ab", "abc", "abcd",
+                            "user=u\x01"
+                            "auth=Bearer t\x01\x01"}) {
+    std::string encoded = Base64Encode(plain);
+    for (size_t i = 0; i < encoded.size(); ++i) {
+      for (char c : alphabet) {
+        std::string mutated = encoded;
+        mutated[i] = c;
+        auto d = Base64Decode(mutated);
+        if (d.ok()) CHECK(Base64Encode(*d) == mutated);
+      }
+    }
+  }
+}
+
 TEST_CASE("Base64url has no padding and uses - and _") {
   CHECK(Base64UrlEncode("\xfb\xff\xbf"s) == "-_-_");
   CHECK(Base64UrlEncode("f") == "Zg");

@@ -2,6 +2,8 @@
 // form fields, error words, refresh margin, rotation order.
 #include <catch2/catch.hpp>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "engine/auth/oauth2_client.h"
 #include "engine/auth/token_store.h"
@@ -249,6 +251,51 @@ TEST_CASE("provider without a token file says how to sign in") {
   CHECK(t.status().retry() == RetryClass::kAuth);
   CHECK(t.status().message() == "not signed in: run `mailhoard login work`");
   CHECK(f.http->requests.empty());
+}
+
+TEST_CASE("connections asking at once for an expired token cause one refresh") {
+  TempDir dir;
+  Fixture f;
+  TokenStore store(dir.File("work.json"));
+  StoredToken s;
+  s.access_token = "at-1";
+  s.refresh_token = "rt-1";
+  s.expires_at = f.clock->t - 1s;
+  REQUIRE(store.Save(s).ok());
+  OAuthTokenProvider provider(store, f.client, f.Now());
+  f.http->Reply(200, TokenJson("at-2", "rt-2"));  // a second refresh would fail
+  std::vector<std::string> got(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto t = provider.AccessToken();
+      got[i] = t.ok() ? *t : t.status().ToString();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) CHECK(g == "at-2");
+  CHECK(f.http->requests.size() == 1);
+}
+
+TEST_CASE("HTTP errors never show a password in the URL or the query") {
+  HttpOptions o;
+  o.connect_timeout = 2s;
+  auto http = MakeCurlHttpClient(o);
+  // Port 1 on loopback: connection refused.
+  auto r = http->PostForm("https://user:pw-s3cret@127.0.0.1:1/token?code=c0de-s3cret",
+                          {{"client_secret", "cs-s3cret"}});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().transient());
+  CHECK(r.status().message().find("127.0.0.1:1/token") != std::string::npos);
+  CHECK(r.status().message().find("s3cret") == std::string::npos);
+}
+
+TEST_CASE("UrlEncode / UrlDecode") {
+  CHECK(UrlEncode("a b&c=d/é~") == "a%20b%26c%3Dd%2F%C3%A9~");
+  CHECK(*UrlDecode("a+b%20c%2F") == "a b c/");
+  CHECK_FALSE(UrlDecode("%2").has_value());
+  CHECK_FALSE(UrlDecode("%zz").has_value());
+  CHECK(FormEncode({{"k", "v 1"}, {"x", ""}}) == "k=v%201&x=");
 }
 
 TEST_CASE("static token source") {
