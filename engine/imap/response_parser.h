@@ -29,6 +29,10 @@
 
 namespace mailhoard::imap {
 
+// Note for commands with big one-line replies: "* SEARCH" after UID SEARCH
+// ALL on a 100,000-message folder is ~700 KB and 100,000 tokens, beyond the
+// defaults below. Raise max_line_length and max_tokens around such commands
+// (set_limits), or prefer ESEARCH (compact ranges) where offered.
 struct ParserLimits {
   // Non-literal bytes in one response (all its lines together).
   size_t max_line_length = 64 * 1024;
