@@ -1,5 +1,6 @@
 #include "storage/index/schema.h"
 
+#include <filesystem>
 #include <string>
 
 #include "storage/index/transaction.h"
@@ -112,6 +113,26 @@ constexpr Migration kMigrations[] = {
 
 constexpr char kCountSchemaObjects[] = "SELECT count(*) FROM sqlite_schema";
 
+// A file shorter than its header says was cut (copied while written, disk
+// full in a copy tool...). Without a WAL file every committed page is in the
+// main file, so the comparison is exact; with one, pages may legitimately
+// live only in the WAL and SQLite's own checks must do.
+Status CheckNotTruncated(Database& db) {
+  std::error_code ec;
+  if (std::filesystem::exists(db.path() + "-wal", ec) || ec) return Status::Ok();
+  const auto file_size = std::filesystem::file_size(db.path(), ec);
+  if (ec) return Status::Ok();
+  MH_ASSIGN_OR_RETURN(int64_t pages, db.QueryInt64("PRAGMA page_count"));
+  MH_ASSIGN_OR_RETURN(int64_t page_size, db.QueryInt64("PRAGMA page_size"));
+  if (static_cast<uint64_t>(pages * page_size) > file_size) {
+    return Status::Error(ErrorCode::kCorrupt,
+                         "index " + db.path() + " is truncated (" + std::to_string(file_size) +
+                             " bytes, header says " + std::to_string(pages * page_size) +
+                             "); move it aside and run a full sync to rebuild it");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::span<const Migration> BuiltinMigrations() { return kMigrations; }
@@ -143,6 +164,7 @@ Result<int> InspectSchema(Database& db, int latest_known) {
                              std::to_string(version) + ", this build knows up to v" +
                              std::to_string(latest_known) + "); upgrade mailhoard");
   }
+  MH_RETURN_IF_ERROR(CheckNotTruncated(db));
   return static_cast<int>(version);
 }
 

@@ -180,6 +180,71 @@ TEST_CASE("A truncated index is reported corrupt and left unchanged", "[index][s
   }
 }
 
+TEST_CASE("Truncating the index at any page boundary never goes unnoticed", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  {
+    auto index = Index::Open(path, {});
+    REQUIRE(index.ok());
+    FolderRecord f;
+    f.remote_name = "INBOX";
+    f.display_name = "INBOX";
+    f.local_path = "INBOX";
+    auto folder = (*index)->UpsertFolder(f);
+    REQUIRE(folder.ok());
+    REQUIRE((*index)->BeginBatch().ok());
+    for (uint32_t uid = 1; uid <= 300; ++uid) {
+      MessageRecord m;
+      m.folder_id = *folder;
+      m.uidvalidity = 1;
+      m.uid = uid;
+      m.file_name = "cur/" + std::to_string(uid) + std::string(60, 'x');
+      m.subject = "subject number " + std::to_string(uid);
+      m.created_at = 1;
+      REQUIRE((*index)->InsertMessage(m, "", "body text " + std::to_string(uid)).ok());
+    }
+    REQUIRE((*index)->CommitBatch().ok());
+  }
+  const std::string full = ReadBytes(path);
+  const size_t page = 4096;
+  REQUIRE(full.size() % page == 0);
+  REQUIRE(full.size() >= 6 * page);
+  for (size_t cut = page; cut < full.size(); cut += page) {
+    INFO("truncated to " << cut << " of " << full.size());
+    const std::string truncated = full.substr(0, cut);
+    WriteBytes(path, truncated);
+    auto index = Index::Open(path, {});
+    REQUIRE_FALSE(index.ok());
+    CHECK(index.status().code() == ErrorCode::kCorrupt);
+    CHECK(ReadBytes(path) == truncated);
+  }
+}
+
+TEST_CASE("Damaged pages inside the index are found by QuickCheck", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  {
+    auto index = Index::Open(path, {});
+    REQUIRE(index.ok());
+    for (int i = 0; i < 200; ++i) {
+      REQUIRE((*index)->SetMeta("key" + std::to_string(i), std::string(300, 'a' + i % 26)).ok());
+    }
+    REQUIRE((*index)->QuickCheck().ok());
+  }
+  std::string bytes = ReadBytes(path);
+  const size_t page = 4096;
+  REQUIRE(bytes.size() >= 8 * page);
+  // Scribble over the last page (meta rows), leaving the schema pages intact.
+  for (size_t i = bytes.size() - page; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+  WriteBytes(path, bytes);
+  auto index = Index::Open(path, {});
+  if (index.ok()) {
+    CHECK((*index)->QuickCheck().code() == ErrorCode::kCorrupt);
+  } else {
+    CHECK(index.status().code() == ErrorCode::kCorrupt);
+  }
+}
+
 TEST_CASE("Opening errors name the path", "[index][schema]") {
   TempDir dir;
   const std::string missing_dir = dir.File("nope/index.db");
@@ -195,6 +260,13 @@ TEST_CASE("Opening errors name the path", "[index][schema]") {
   REQUIRE_FALSE(ro.ok());
   CHECK_THAT(ro.status().message(), Catch::Contains(absent));
   CHECK_FALSE(std::filesystem::exists(absent));
+
+  // A directory where the file should be.
+  std::filesystem::create_directory(dir.File("dir.db"));
+  auto on_dir = Index::Open(dir.File("dir.db"), {});
+  REQUIRE_FALSE(on_dir.ok());
+  CHECK(on_dir.status().code() == ErrorCode::kIo);
+  CHECK_THAT(on_dir.status().message(), Catch::Contains(dir.File("dir.db")));
 }
 
 TEST_CASE("Read-only index: reads work, writes fail with kIo", "[index][schema]") {
