@@ -60,6 +60,10 @@ class MessageScanner {
   bool text_truncated() const { return sink_.full(); }
 
   uint64_t bytes_seen() const { return bytes_seen_; }
+  // True once no further byte can change text(): the cap was reached, the
+  // last multipart closed, or the rest is an attachment. From then on Feed()
+  // only counts bytes.
+  bool extraction_done() const { return !in_header_ && body_.done(); }
 
  private:
   void FeedHeader(const char*& p, size_t& n);

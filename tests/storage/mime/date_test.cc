@@ -64,7 +64,8 @@ TEST_CASE("ParseDate rejects garbage and out-of-range values", "[mime][date]") {
   CHECK_FALSE(ParseDate("Fri, 21 Nov 1997 25:55:06 -0600"));
   CHECK_FALSE(ParseDate("Fri, 21 Nov 1997 09:75:06 -0600"));
   CHECK_FALSE(ParseDate("Fri, 21 Nov 99999 09:55:06 -0600"));
-  CHECK_FALSE(ParseDate(std::string("\0\xff\xfe garbage \x01", 16)));
+  static constexpr char kBinary[] = "\0\xff\xfe garbage \x01";
+  CHECK_FALSE(ParseDate(std::string_view(kBinary, sizeof(kBinary) - 1)));
   CHECK_FALSE(ParseDate("1997-13-21T15:55:06Z"));
 }
 

@@ -283,6 +283,31 @@ TEST_CASE("Nesting deeper than the cap is skipped, not followed", "[mime][scanne
   CHECK(TextOf(msg, limits) == "deep text");
 }
 
+TEST_CASE("Extraction stops at the cap and after the last close delimiter", "[mime][scanner]") {
+  ScanLimits limits;
+  limits.max_text_bytes = 100;
+  MessageScanner capped(limits);
+  capped.Feed("Subject: x\r\n\r\n");
+  capped.Feed(std::string(99, 'a'));
+  CHECK_FALSE(capped.extraction_done());
+  capped.Feed("bb");
+  CHECK(capped.extraction_done());
+  CHECK(capped.text_truncated());
+  capped.Feed("more text that is never looked at");
+  capped.Finish();
+  CHECK(capped.text() == std::string(99, 'a') + "b");
+
+  MessageScanner closed;
+  closed.Feed("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\ntext\r\n");
+  CHECK_FALSE(closed.extraction_done());
+  closed.Feed("--b--\r\n");
+  CHECK(closed.extraction_done());
+  closed.Feed("--b\r\n\r\nepilogue is not text\r\n");
+  closed.Finish();
+  CHECK(closed.text() == "text");
+  CHECK_FALSE(closed.text_truncated());
+}
+
 TEST_CASE("Text cap bounds output of a huge message", "[mime][scanner]") {
   ScanLimits limits;
   limits.max_text_bytes = 1000;
@@ -330,10 +355,12 @@ TEST_CASE("A 20 MB message yields bounded text", "[mime][scanner][slow]") {
   CHECK(s.text().size() > limits.max_text_bytes - 64);
   CHECK(s.text().capacity() <= 2 * limits.max_text_bytes);
   CHECK(s.text().substr(0, 23) == "word0 lorem ipsum line\n");
+  CHECK(s.extraction_done());
 }
 
 TEST_CASE("NUL bytes and broken MIME are tolerated", "[mime][scanner]") {
-  std::string nul = std::string("Subject: a\0b\r\n\r\nbody\0with nul\r\n", 31);
+  static constexpr char kNul[] = "Subject: a\0b\r\n\r\nbody\0with nul\r\n";
+  std::string nul(kNul, sizeof(kNul) - 1);
   std::string t = TextOf(nul);
   CHECK(t == "bodywith nul\n");
   // multipart without boundary, unknown transfer encoding, garbage headers.
@@ -354,11 +381,57 @@ TEST_CASE("NUL bytes and broken MIME are tolerated", "[mime][scanner]") {
 
 TEST_CASE("Image-only message stops work right after the header", "[mime][scanner]") {
   MessageScanner s;
-  s.Feed("Content-Type: image/jpeg\r\n\r\n");
+  s.Feed("Content-Type: image/jpeg\r\n");
+  CHECK_FALSE(s.extraction_done());
+  s.Feed("\r\n");
+  CHECK(s.extraction_done());
   s.Feed(std::string(1000, '\xff'));
   s.Finish();
   CHECK(s.text().empty());
   CHECK_FALSE(s.text_truncated());
+}
+
+}  // namespace
+}  // namespace mailhoard::mime
+
+namespace mailhoard::mime {
+namespace {
+
+// Mutated messages: never crash, always valid UTF-8, and the same text
+// whatever the chunking (TextOf checks byte-wise and random splits).
+TEST_CASE("Mutated MIME gives split-independent valid output", "[mime][scanner]") {
+  const std::string base = Crlf(
+      "Content-Type: multipart/mixed; boundary=\"o\"\n\n"
+      "--o\nContent-Type: multipart/alternative; boundary=i\n\n"
+      "--i\nContent-Type: text/plain; charset=iso-8859-1\n"
+      "Content-Transfer-Encoding: quoted-printable\n\ncaf=E9 =\nsoft\n"
+      "--i\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+      "PHA+aGVsbG8gJmFtcDsgPGI+d29ybGQ8L2I+PC9wPg==\n--i--\n"
+      "--o\nContent-Type: text/plain; charset=shift_jis\n\n\x93\xfa\x96\x7b\n"
+      "--o\nContent-Type: message/rfc822\n\nSubject: x\n\ninner\n--o--\n");
+  const char* inserts[] = {"--", "\n", "\r\n", "--o", "--i--", "=", "<", "&", "\x1b$B", "\0"};
+  std::mt19937 rng(42);
+  for (int round = 0; round < 150; ++round) {
+    std::string m = base;
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; ++e) {
+      size_t at = rng() % m.size();
+      switch (rng() % 3) {
+        case 0:
+          m[at] = static_cast<char>(rng() & 0xFF);
+          break;
+        case 1:
+          m.erase(at, 1 + rng() % 8);
+          break;
+        default: {
+          const char* ins = inserts[rng() % 10];
+          m.insert(at, ins[0] == '\0' ? std::string(1, '\0') : std::string(ins));
+        }
+      }
+      if (m.empty()) m = "x";
+    }
+    TextOf(m);
+  }
 }
 
 }  // namespace
