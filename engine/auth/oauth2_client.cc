@@ -245,6 +245,9 @@ Result<TokenSet> OAuthClient::PollDeviceFlow(const DeviceAuthorization& device) 
                        RetryClass::kAuth);
     }
     options_.sleep(interval);
+    if (options_.cancelled && options_.cancelled()) {
+      return Status::Error(ErrorCode::kCancelled, "sign-in cancelled");
+    }
     FormFields fields{{"grant_type", std::string(kDeviceGrant)}};
     AddClientAuth(fields);
     fields.emplace_back("device_code", device.device_code);

@@ -64,6 +64,9 @@ struct OAuthClientOptions {
   std::string account = "<account>";
   SystemClock now;  // defaults to the real clock
   Sleeper sleep;    // defaults to std::this_thread::sleep_for
+  // Checked after each device-flow wait (Ctrl-C in `mailhoard login`);
+  // true ends the flow with kCancelled.
+  std::function<bool()> cancelled;
 };
 
 class OAuthClient {

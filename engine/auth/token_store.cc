@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 namespace mailhoard::auth {
@@ -118,6 +119,15 @@ Status TokenStore::Save(const StoredToken& token) const {
   std::string data = j.dump(2) + "\n";
   auto step = [&](SaveStep s) { return hook_ ? hook_(s) : Status::Ok(); };
 
+  // First sign-in: the state directory may not exist yet. Only we may list
+  // it (account names are in the file names).
+  std::error_code ec;
+  std::string dir = DirOf(path_);
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return IoError("cannot create directory " + dir + ": " + ec.message());
+    chmod(dir.c_str(), 0700);
+  }
   // mkstemp creates the file 0600 from the start: no window where the new
   // token is readable by others.
   std::string tmp = path_ + ".tmp.XXXXXX";
@@ -144,7 +154,6 @@ Status TokenStore::Save(const StoredToken& token) const {
     return fail(IoError(Errno("rename to", path_)), false);
   if (Status s = step(SaveStep::kFsyncDir); !s.ok()) return s;
   // The rename is only durable once the directory entry is.
-  std::string dir = DirOf(path_);
   int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) return IoError(Errno("cannot open directory", dir));
   int rc = fsync(dfd);

@@ -298,6 +298,25 @@ TEST_CASE("UrlEncode / UrlDecode") {
   CHECK(FormEncode({{"k", "v 1"}, {"x", ""}}) == "k=v%201&x=");
 }
 
+TEST_CASE("device flow polling stops when cancelled") {
+  auto h = std::make_unique<ScriptedHttp>();
+  ScriptedHttp* http = h.get();
+  OAuthClientOptions o;
+  int sleeps = 0;
+  o.sleep = [&](std::chrono::seconds) { ++sleeps; };
+  o.cancelled = [&] { return sleeps == 2; };
+  OAuthClient client(MicrosoftEndpoints("common", "cid"), o, std::move(h));
+  http->Reply(400, R"({"error":"authorization_pending"})");
+  DeviceAuthorization d;
+  d.device_code = "dc";
+  auto t = client.PollDeviceFlow(d);
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().code() == ErrorCode::kCancelled);
+  REQUIRE(http->requests.size() == 1);
+  CHECK(http->requests[0].Field("grant_type") == "urn:ietf:params:oauth:grant-type:device_code");
+  CHECK(http->requests[0].Field("device_code") == "dc");
+}
+
 TEST_CASE("static token source") {
   StaticTokenSource s("tok");
   CHECK(*s.AccessToken() == "tok");

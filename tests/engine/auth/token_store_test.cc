@@ -61,6 +61,14 @@ TEST_CASE("token store replaces the file and keeps 0600") {
   CHECK(FilesIn(dir.path()) == 1);
 }
 
+TEST_CASE("the first save creates a private state directory") {
+  TempDir dir;
+  TokenStore store(dir.File("state/tokens/acct.json"));
+  REQUIRE(store.Save(Sample()).ok());
+  CHECK(test::Mode(dir.File("state/tokens")) == 0700);
+  CHECK(store.Load().ok());
+}
+
 TEST_CASE("a missing token file is kNotFound") {
   TempDir dir;
   auto t = TokenStore(dir.File("none.json")).Load();
