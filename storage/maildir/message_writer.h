@@ -5,14 +5,18 @@
 //   1. bytes are written to tmp/<unique>            (a crash leaves a tmp file;
 //                                                     reconcile removes it)
 //   2. set the mtime to the message's INTERNALDATE
-//   3. fsync the file (full and batch durability; covers the mtime too)
+//   3. make the data durable: fsync the file (kFull), or one syncfs for the
+//      whole batch in Maildir::SyncBatch (kBatch)
 //   4. rename tmp/<unique> → cur/<unique>,U=<uid>,S=<size>:2,<flags>
+//      (kFull: in Commit; kBatch: in SyncBatch, after 3)
 //                                                    (a crash leaves a complete
 //                                                     file in cur/ without an
 //                                                     index row; reconcile
 //                                                     finds it by its uid)
-//   5. fsync cur/: now (full) or once per batch in Maildir::SyncBatch (batch)
+//   5. fsync cur/: in Commit (kFull) or once per batch in SyncBatch (kBatch)
 //   6. the caller commits the index transaction — never before 5.
+// So in kBatch, DeliveredMessage::file_name names the file cur/ will hold
+// once SyncBatch has run; until then it sits in tmp/.
 // The SHA-256 and size describe the bytes stored, so they can be checked
 // against the file later without knowing how it was converted.
 #pragma once
@@ -61,11 +65,11 @@ class MessageWriter {
   Status Write(const char* data, size_t n);
   Status Write(std::string_view data) { return Write(data.data(), data.size()); }
 
-  // Makes the message durable (per the Maildir's durability) and moves it
-  // into cur/. `mtime` is the INTERNALDATE in seconds since the epoch; unset
-  // leaves the time of writing. On failure before the rename the tmp file is
-  // removed; a failure of the directory fsync after it leaves the file in
-  // cur/ (complete, but maybe not durable): do not commit the index then.
+  // Finishes the message and, per the Maildir's durability, makes it durable
+  // and moves it into cur/ (kFull, kNone) or queues it for SyncBatch (kBatch). `mtime` is the
+  // INTERNALDATE in seconds since the epoch; unset leaves the time of writing. On failure before
+  // the rename the tmp file is removed; a failure of the directory fsync after it leaves the file
+  // in cur/ (complete, but maybe not durable): do not commit the index then.
   Result<DeliveredMessage> Commit(uint32_t uid, MaildirFlags flags,
                                   std::optional<int64_t> mtime = std::nullopt);
 
