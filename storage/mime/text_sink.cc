@@ -1,5 +1,7 @@
 #include "storage/mime/text_sink.h"
 
+#include <cstring>
+
 #include "storage/mime/utf8.h"
 
 namespace mailhoard::mime {
@@ -7,21 +9,27 @@ namespace mailhoard::mime {
 bool TextSink::Append(std::string_view utf8) {
   if (full_) return false;
   size_t room = cap_ - text_.size();
-  size_t i = 0;
-  while (i < utf8.size()) {
-    // Copy runs without CR/NUL in bulk.
-    size_t j = i;
-    while (j < utf8.size() && utf8[j] != '\r' && utf8[j] != '\0') ++j;
-    size_t len = j - i;
+  const char* p = utf8.data();
+  const char* end = p + utf8.size();
+  // The next CR and NUL, found with memchr (this runs on every text byte).
+  const char* cr = static_cast<const char*>(std::memchr(p, '\r', utf8.size()));
+  const char* nul = static_cast<const char*>(std::memchr(p, '\0', utf8.size()));
+  while (p < end) {
+    if (cr != nullptr && cr < p) cr = static_cast<const char*>(std::memchr(p, '\r', end - p));
+    if (nul != nullptr && nul < p) nul = static_cast<const char*>(std::memchr(p, '\0', end - p));
+    const char* stop = end;
+    if (cr != nullptr && cr < stop) stop = cr;
+    if (nul != nullptr && nul < stop) stop = nul;
+    size_t len = static_cast<size_t>(stop - p);
     if (len > room) {
-      text_.append(utf8.data() + i, room);
+      text_.append(p, room);
       TrimIncompleteUtf8Tail(text_);
       full_ = true;
       return false;
     }
-    text_.append(utf8.data() + i, len);
+    text_.append(p, len);
     room -= len;
-    i = j + (j < utf8.size() ? 1 : 0);
+    p = stop == end ? end : stop + 1;
   }
   return true;
 }
