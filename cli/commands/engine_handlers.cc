@@ -4,8 +4,9 @@
 // Every handler below is a placeholder until the sync engine exists. To wire
 // one, replace its body (load the config with ctx.LoadConfigOrReport(), take
 // the AccountLock for each account, run the engine, map the final Status with
-// ExitCodeFor()). The command-line options are already parsed into the
-// *Options structs by <name>_command.cc.
+// ExitCodeFor() / ctx.ReportAccountFailure()). The command-line options are
+// already parsed into the *Options structs by <name>_command.cc; pick the
+// accounts with SelectAccounts() (account_selection.h).
 // ============================================================================
 #include "cli/commands/engine_handlers.h"
 

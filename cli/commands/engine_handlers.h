@@ -3,9 +3,11 @@
 // engine_handlers.cc run the engine. Each returns the process exit code.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/account_selection.h"
 #include "cli/commands/command_context.h"
 
 namespace mailhoard::cli {
@@ -13,6 +15,7 @@ namespace mailhoard::cli {
 struct SyncOptions {
   std::vector<std::string> accounts;  // empty = all
   bool dry_run = false;
+  std::optional<Shard> shard;  // --shard I/N; pass to SelectAccounts()
 };
 struct StatusOptions {
   std::string account;  // empty = all

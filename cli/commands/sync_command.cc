@@ -14,6 +14,16 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
                   "Accounts to sync, as named in [accounts.NAME] (default: all)");
   cmd->add_flag("--dry-run", options->dry_run,
                 "Connect and show what would be fetched or deleted; change nothing");
+  cmd->add_option_function<std::string>(
+         "--shard",
+         [options](const std::string& text) {
+           Result<Shard> shard = ParseShard(text);
+           if (!shard.ok()) throw CLI::ValidationError(shard.status().message());
+           options->shard = *shard;
+         },
+         "Only the accounts of shard I of N (0-based, by a stable hash of the account name), "
+         "for splitting many accounts over N scheduler jobs")
+      ->option_text("I/N");
   cmd->footer(
       "Exit status: 0 ok, 1 some folders failed, 2 usage/config error,\n"
       "73 account locked by another run, 75 temporary failure (retry later),\n"

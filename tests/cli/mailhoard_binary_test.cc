@@ -123,6 +123,10 @@ TEST_CASE("usage errors exit 2, --help and --version exit 0", "[binary]") {
   CHECK(Mailhoard(dir, "folders").code == 2);  // ACCOUNT is required
   CHECK(Mailhoard(dir, "search q --limit 0").code == 2);
   CHECK(Mailhoard(dir, "-v -q config check").code == 2);
+  Run shard = Mailhoard(dir, "sync --shard 4/4");
+  CHECK(shard.code == 2);
+  CHECK(shard.err.find("--shard: expected I/N") != std::string::npos);
+  CHECK(Mailhoard(dir, "synk").err.find("did you mean \"sync\"") != std::string::npos);
   Run help = Mailhoard(dir, "--help");
   CHECK(help.code == 0);
   CHECK(help.out.find("sync") != std::string::npos);
