@@ -315,6 +315,16 @@ TEST_CASE("a token endpoint slower than the total timeout is a transient timeout
   CHECK(t.status().transient());
 }
 
+TEST_CASE("a redirecting token endpoint is not followed") {
+  Reset reset;
+  FakeIdp other;  // where a hijacked endpoint would send the secrets
+  Idp().Control(R"({"fail_next":{"status":307,"location":")" + other.TenantUrl("x") + "token\"}}");
+  auto t = Client(nullptr, Endpoints("contoso", "test-secret"))->ClientCredentials();
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().message().find("redirects are not followed") != std::string::npos);
+  CHECK(other.State().find(R"("token_requests": 0)") != std::string::npos);
+}
+
 TEST_CASE("TLS is verified: without the fake's CA the request fails") {
   OAuthClientOptions o;
   o.http.ca_file = "/dev/null";

@@ -35,6 +35,7 @@ CONFIG = {
     "rotation_revokes_old": False,   # Microsoft keeps the old one valid
     "client_secret": "test-secret",  # for client_credentials
     "fail_next": None,               # {"status", "error", "codes", "description"}
+                                     # or {"status": 307, "location": url}
     "interval": 5,
     "expires_in": 900,
     "token_padding": 0,              # extra characters in access tokens
@@ -94,6 +95,8 @@ def take_failure():
         return None
     CONFIG["fail_next"] = None
     status = fail.get("status", 400)
+    if "location" in fail:
+        return status, {"message": "moved"}, {"Location": fail["location"]}
     if "error" not in fail:
         return status, {"message": "injected"}
     return ms_error(fail["error"], fail.get("codes", []),
@@ -277,6 +280,16 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, out)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that timed out on purpose (the "delay" tests) is no news.
+        if isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
@@ -285,8 +298,7 @@ def main():
     parser.add_argument("--config", default="{}", help="JSON overriding CONFIG")
     args = parser.parse_args()
     CONFIG.update(json.loads(args.config))
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", args.port), Handler)
     if args.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.cert, args.key)
