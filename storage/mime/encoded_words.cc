@@ -1,5 +1,6 @@
 #include "storage/mime/encoded_words.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "storage/mime/charset.h"
@@ -17,9 +18,45 @@ struct EncodedWord {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// Parses an encoded word starting at s[0] == '=' && s[1] == '?'.
-std::optional<EncodedWord> ParseEncodedWord(std::string_view s) {
-  size_t q1 = s.find('?', 2);
+// RFC 2047 §2 limits a word to 75 characters; mailers exceed that, but a
+// bound keeps a hostile header ("=?=?=?...") from costing quadratic time.
+constexpr size_t kMaxWord = 1024;
+constexpr size_t kMaxCharsetLabel = 64;
+
+// Finds "?=" at or after `from`, remembering the last answer so that a run
+// of failed candidates scans the value once, not once per candidate.
+class CloseFinder {
+ public:
+  explicit CloseFinder(std::string_view value) : value_(value) {}
+  size_t Next(size_t from) {
+    if (valid_ && from < searched_from_) {
+      // A later candidate may start its text a little before the last
+      // search did (a shorter charset label): look in that gap only.
+      size_t gap_end = std::min(searched_from_ + 1, value_.size());
+      size_t hit = value_.substr(0, gap_end).find("?=", from);
+      if (hit != std::string_view::npos) return hit;
+      return cached_;
+    }
+    if (!valid_ || (cached_ != std::string_view::npos && cached_ < from)) {
+      cached_ = value_.find("?=", from);
+      searched_from_ = from;
+      valid_ = true;
+    }
+    return cached_;
+  }
+
+ private:
+  std::string_view value_;
+  size_t cached_ = std::string_view::npos;
+  size_t searched_from_ = 0;
+  bool valid_ = false;
+};
+
+// Parses an encoded word starting at value[pos] == '=', value[pos+1] == '?'.
+std::optional<EncodedWord> ParseEncodedWord(std::string_view value, size_t pos,
+                                            CloseFinder& closer) {
+  std::string_view s = value.substr(pos, kMaxWord);
+  size_t q1 = s.substr(0, 2 + kMaxCharsetLabel + 1).find('?', 2);
   if (q1 == std::string_view::npos || q1 == 2 || q1 + 2 >= s.size() || s[q1 + 2] != '?')
     return std::nullopt;
   std::string_view charset = s.substr(2, q1 - 2);
@@ -30,8 +67,9 @@ std::optional<EncodedWord> ParseEncodedWord(std::string_view s) {
   if (star != std::string_view::npos) charset = charset.substr(0, star);
   char enc = s[q1 + 1];
   size_t text_begin = q1 + 3;
-  size_t end = s.find("?=", text_begin);
-  if (end == std::string_view::npos) return std::nullopt;
+  size_t close = closer.Next(pos + text_begin);
+  if (close == std::string_view::npos || close - pos + 2 > s.size()) return std::nullopt;
+  size_t end = close - pos;
   std::string_view text = s.substr(text_begin, end - text_begin);
   for (char c : text) {
     if (IsSpace(c)) return std::nullopt;  // RFC 2047 §2: no white space inside
@@ -90,13 +128,14 @@ std::string DecodeHeaderText(std::string_view value) {
     in_run = false;
   };
 
+  CloseFinder closer(value);
   size_t i = 0;
   size_t text_begin = 0;  // start of plain text not yet emitted
   bool last_was_word = false;
   while (i < value.size()) {
     size_t pos = value.find("=?", i);
     if (pos == std::string_view::npos) break;
-    std::optional<EncodedWord> w = ParseEncodedWord(value.substr(pos));
+    std::optional<EncodedWord> w = ParseEncodedWord(value, pos, closer);
     if (!w) {
       i = pos + 2;
       continue;

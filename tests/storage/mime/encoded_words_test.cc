@@ -68,6 +68,24 @@ TEST_CASE("Malformed or unknown encoded words are kept as written", "[mime][rfc2
   CHECK(DecodeHeaderText("") == "");
 }
 
+TEST_CASE("Hostile headers decode in linear time", "[mime][rfc2047]") {
+  std::string opens;
+  for (int i = 0; i < 100000; ++i) opens += "=?";
+  CHECK(DecodeHeaderText(opens) == opens);
+  std::string words;
+  for (int i = 0; i < 20000; ++i) words += "=?x?q?a";
+  words += "?=";
+  CHECK(DecodeHeaderText(words) == words);
+  std::string long_word = "=?utf-8?q?" + std::string(5000, 'a') + "?=";
+  CHECK(DecodeHeaderText(long_word) == long_word);  // over the word bound: kept
+  // A failed long-charset candidate must not hide a later, shorter word.
+  CHECK(DecodeHeaderText("=?abcdefghijklmnopqrstuvwxyz?q?x =?u?q?a?=") ==
+        "=?abcdefghijklmnopqrstuvwxyz?q?x =?u?q?a?=");
+  CHECK(DecodeHeaderText("=?abcdefghijklmnop?x?x=?utf-8?q?a?= b") == "=?abcdefghijklmnop?x?xa b");
+  std::string ok_word = "=?utf-8?q?" + std::string(500, 'a') + "?=";
+  CHECK(DecodeHeaderText(ok_word) == std::string(500, 'a'));
+}
+
 TEST_CASE("Invalid bytes become U+FFFD; raw 8-bit falls back to Windows-1252", "[mime][rfc2047]") {
   CHECK(DecodeHeaderText("=?utf-8?Q?a=FFb?=") ==
         "a\xEF\xBF\xBD"
