@@ -42,7 +42,10 @@ uint16_t DefaultPort(Protocol protocol, TlsMode tls) {
 // "sha256:AB:CD:..." (colons optional, any case) -> "sha256:abcd...".
 bool NormalizeFingerprint(std::string_view in, std::string* out) {
   constexpr std::string_view kPrefix = "sha256:";
-  if (in.substr(0, kPrefix.size()) != kPrefix) return false;
+  if (in.size() < kPrefix.size()) return false;
+  for (size_t i = 0; i < kPrefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(in[i])) != kPrefix[i]) return false;
+  }
   std::string hex;
   for (char c : in.substr(kPrefix.size())) {
     if (c == ':') continue;
@@ -72,7 +75,7 @@ Status ReadTls(const TableReader& r, const ProviderPreset* preset, AccountConfig
   if (!fingerprint.empty() && !NormalizeFingerprint(fingerprint, &a->tls_fingerprint)) {
     return r.ValueError("tls_fingerprint",
                         "expected \"sha256:\" followed by 32 hex bytes (colons optional), "
-                        "e.g. the output of `openssl x509 -noout -fingerprint -sha256`");
+                        "as printed by `openssl x509 -noout -fingerprint -sha256`");
   }
   MH_RETURN_IF_ERROR(r.ReadBool("tls_verify", &a->tls_verify));
   if (!a->tls_verify && a->tls != TlsMode::kNone && a->tls_fingerprint.empty()) {

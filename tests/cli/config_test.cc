@@ -260,6 +260,12 @@ TEST_CASE("tls_verify = false warns unless a fingerprint is pinned", "[config]")
   CHECK(c->accounts[0].tls_fingerprint == normalized);
   CHECK(ErrorOf(kBase + "tls_fingerprint = \"sha1:AB\"\n").find("expected \"sha256:\"") !=
         std::string::npos);
+  // One hex digit short.
+  CHECK_FALSE(Parse(kBase + "tls_fingerprint = \"" + fp.substr(0, fp.size() - 1) + "\"\n").ok());
+  // The prefix is case-insensitive, as openssl prints "SHA256".
+  c = Parse(kBase + "tls_fingerprint = \"SHA256:" + fp.substr(7) + "\"\n");
+  REQUIRE(c.ok());
+  CHECK(c->accounts[0].tls_fingerprint == normalized);
 }
 
 TEST_CASE("policy and pop3 constraints", "[config][errors]") {
@@ -287,6 +293,29 @@ TEST_CASE("every truncation of the example is parsed or rejected cleanly", "[con
       CHECK(c.status().message().rfind("cut.toml", 0) == 0);
     }
   }
+}
+
+TEST_CASE("report table", "[config]") {
+  const std::string head = kBase + "[report]\nsmtp_host = \"smtp.x\"\nfrom = \"a@x\"\n";
+  Result<Config> c = Parse(head + "to = \"ops@x\"\n");
+  REQUIRE(c.ok());
+  REQUIRE(c->report);
+  CHECK(c->report->smtp_port == 465);
+  CHECK(c->report->to == std::vector<std::string>{"ops@x"});
+  CHECK_FALSE(c->report->password.present());
+  c = Parse(head +
+            "to = [\"a@x\", \"b@x\"]\nsmtp_tls = \"starttls\"\nuser = \"u\"\n"
+            "password_env = \"SMTP_PW\"\n");
+  REQUIRE(c.ok());
+  CHECK(c->report->smtp_port == 587);
+  CHECK(c->report->to.size() == 2);
+  CHECK(c->report->password.key == "report.password_env");
+  CHECK(ErrorOf(kBase + "[report]\nsmtp_host = \"s\"\nto = \"t\"\n") ==
+        "t.toml:6:1: [report]: from is required: the sender address of reports");
+  CHECK(ErrorOf(head + "to = \"t\"\nuser = \"u\"\n").find("user is set, so one of") !=
+        std::string::npos);
+  CHECK(ErrorOf(head + "to = \"t\"\nsmtp_tls = \"none\"\n").find("allow_plaintext") !=
+        std::string::npos);
 }
 
 }  // namespace
