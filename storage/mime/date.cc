@@ -229,6 +229,10 @@ std::optional<std::time_t> ParseIso(std::string_view s, size_t i) {
 }  // namespace
 
 std::optional<std::time_t> ParseDate(std::string_view value) {
+  // A real date, comments included, is far shorter; the bound keeps the
+  // clean-up below linear on hostile input.
+  constexpr size_t kMaxDate = 512;
+  if (value.size() > kMaxDate) value = value.substr(0, kMaxDate);
   // Comments carry nothing we trust (the zone name in "(CST)" repeats the
   // numeric zone); replace them by blanks.
   std::string s;

@@ -67,6 +67,10 @@ TEST_CASE("ParseDate rejects garbage and out-of-range values", "[mime][date]") {
   static constexpr char kBinary[] = "\0\xff\xfe garbage \x01";
   CHECK_FALSE(ParseDate(std::string_view(kBinary, sizeof(kBinary) - 1)));
   CHECK_FALSE(ParseDate("1997-13-21T15:55:06Z"));
+  std::string colons;
+  for (int i = 0; i < 100000; ++i) colons += " : ";
+  CHECK_FALSE(ParseDate(colons));
+  CHECK(ParseDate("Fri, 21 Nov 1997 09:55:06 -0600 " + std::string(100000, ' ') + "x") == kA11);
 }
 
 }  // namespace
