@@ -1,0 +1,102 @@
+// ImapClient: what the sync engine calls. A thin facade: it owns the
+// Connection and the SessionState and forwards each call to the operation
+// that implements it (login.cc, list_mailboxes.cc, examine.cc, …). It is
+// read-only by construction: EXAMINE (never SELECT), BODY.PEEK (never
+// BODY[]), and no STORE, EXPUNGE, COPY, APPEND or DELETE exist here.
+//
+// Typical use:
+//   MH_ASSIGN_OR_RETURN(auto client, ImapClient::Connect(options));
+//   MH_RETURN_IF_ERROR(client->Login(credentials));   // also ID, ENABLE, COMPRESS
+//   MH_ASSIGN_OR_RETURN(auto boxes, client->ListMailboxes(/*with_status=*/true));
+//   MH_ASSIGN_OR_RETURN(auto box, client->Examine(boxes[0].raw_name, std::nullopt));
+//   MH_RETURN_IF_ERROR(client->FetchMessages(new_uids, handler));
+//   client->Logout();
+//
+// Errors carry scope (kMessage / kFolder / kAccount) and retry class. After
+// any error that is not a tagged NO/BAD (network, protocol, BYE), the
+// connection is unusable (broken() is true): drop the client and reconnect.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/status.h"
+#include "engine/imap/client/capabilities.h"
+#include "engine/imap/client/connection.h"
+#include "engine/imap/client/examine.h"
+#include "engine/imap/client/fetch_flags.h"
+#include "engine/imap/client/fetch_header_keys.h"
+#include "engine/imap/client/fetch_messages.h"
+#include "engine/imap/client/idle.h"
+#include "engine/imap/client/list_mailboxes.h"
+#include "engine/imap/client/login.h"
+#include "engine/imap/client/session.h"
+#include "engine/net/transport.h"
+
+namespace mailhoard::imap {
+
+class ImapClient {
+ public:
+  // Connects (options.connect.tls), reads the greeting, gets capabilities,
+  // and for kStartTls upgrades the connection (kTls "server does not offer
+  // STARTTLS" if it cannot — never a plaintext fallback).
+  static Result<std::unique_ptr<ImapClient>> Connect(const ClientOptions& options);
+  // The same over an already connected transport (tests: ScriptTransport).
+  // options.connect.tls still decides whether STARTTLS is required.
+  static Result<std::unique_ptr<ImapClient>> ConnectOver(std::unique_ptr<net::Transport> transport,
+                                                         const ClientOptions& options);
+  ~ImapClient();
+  ImapClient(const ImapClient&) = delete;
+  ImapClient& operator=(const ImapClient&) = delete;
+
+  // Authenticates (see login.h), then, when offered and enabled in the
+  // options: ID, ENABLE (QRESYNC or CONDSTORE, UTF8=ACCEPT), COMPRESS.
+  Status Login(const Credentials& credentials);
+  // The steps Login runs after authenticating, also callable alone.
+  Status Id();
+  Status Enable();
+  Status StartCompression();
+
+  Result<std::vector<MailboxInfo>> ListMailboxes(bool with_status);
+  Result<SelectedMailbox> Examine(const std::string& raw_name,
+                                  const std::optional<QresyncParams>& qresync = std::nullopt);
+  Status FetchFlags(const SequenceSet& uids, std::optional<uint64_t> changed_since, bool vanished,
+                    const FlagsCallback& on_flags, const VanishedCallback& on_vanished = nullptr);
+  Result<std::vector<uint32_t>> SearchAllUids();
+  Status FetchMessages(const SequenceSet& uids, MessageHandler& handler);
+  Status FetchHeaderKeys(const SequenceSet& uids, const HeaderKeysCallback& callback);
+  Status Noop();
+  Result<IdleResult> Idle(std::chrono::milliseconds timeout,
+                          const std::function<void(const Response&)>& on_event = nullptr);
+  // LOGOUT and close; errors after the server's BYE are ignored.
+  Status Logout();
+
+  const Capabilities& capabilities() const { return state_.capabilities; }
+  bool authenticated() const { return state_.authenticated; }
+  bool condstore() const { return state_.condstore; }
+  bool qresync() const { return state_.qresync; }
+  bool utf8_accept() const { return state_.utf8_accept; }
+  bool compressed() const { return conn_->deflate(); }
+  bool preauth() const { return preauth_; }
+  bool broken() const { return conn_->broken(); }
+  const ClientOptions& options() const { return options_; }
+  // Commands sent so far (tests count round trips with it).
+  uint64_t commands_sent() const { return conn_->commands_sent(); }
+
+ private:
+  ImapClient(std::unique_ptr<net::Transport> transport, const ClientOptions& options);
+  Status Handshake();
+  OpContext ctx() { return OpContext{*conn_, state_, options_}; }
+  void UpdateLiteralMode();
+
+  ClientOptions options_;
+  std::unique_ptr<Connection> conn_;
+  SessionState state_;
+  bool preauth_ = false;
+};
+
+}  // namespace mailhoard::imap

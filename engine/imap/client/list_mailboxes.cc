@@ -1,0 +1,117 @@
+#include "engine/imap/client/list_mailboxes.h"
+
+#include <unordered_map>
+#include <utility>
+
+#include "engine/imap/client/pipeline.h"
+#include "engine/imap/mutf7.h"
+#include "engine/imap/response_codes.h"
+
+namespace mailhoard::imap {
+namespace {
+
+constexpr std::string_view kSpecialUse[] = {"\\All",  "\\Archive", "\\Drafts", "\\Flagged",
+                                            "\\Junk", "\\Sent",    "\\Trash",  "\\Important"};
+
+MailboxInfo ToInfo(ListResponse&& list, bool utf8) {
+  MailboxInfo info;
+  info.raw_name = std::move(list.mailbox);
+  if (utf8) {
+    info.name = info.raw_name;
+  } else if (auto decoded = DecodeMutf7(info.raw_name); decoded.ok()) {
+    info.name = std::move(*decoded);
+  } else {
+    info.name = info.raw_name;
+    info.name_undecodable = true;
+  }
+  info.delimiter = list.delimiter;
+  info.nonexistent = list.HasAttribute("\\NonExistent");
+  info.noselect = list.HasAttribute("\\Noselect") || info.nonexistent;
+  for (std::string_view use : kSpecialUse) {
+    if (list.HasAttribute(use)) {
+      info.special_use = use;
+      break;
+    }
+  }
+  info.attributes = std::move(list.attributes);
+  return info;
+}
+
+std::string StatusItems(const SessionState& state) {
+  std::string items = "MESSAGES UIDNEXT UIDVALIDITY";
+  if (state.condstore || state.capabilities.Has("CONDSTORE")) items += " HIGHESTMODSEQ";
+  return items;
+}
+
+}  // namespace
+
+Result<std::vector<MailboxInfo>> ListMailboxes(OpContext ctx, bool with_status) {
+  const Capabilities& caps = ctx.state.capabilities;
+  const bool list_status = with_status && ctx.options.use_list_status && caps.Has("LIST-STATUS");
+  const bool special_use = caps.Has("SPECIAL-USE") && caps.Has("LIST-EXTENDED");
+  Command list("LIST \"\" \"*\"");
+  std::string ret;
+  if (special_use) ret += "SPECIAL-USE";
+  if (list_status) {
+    if (!ret.empty()) ret += ' ';
+    ret += "STATUS (" + StatusItems(ctx.state) + ")";
+  }
+  if (!ret.empty()) list.Raw("RETURN (" + ret + ")");
+
+  std::vector<MailboxInfo> out;
+  std::unordered_map<std::string, size_t> index;  // raw name → position in out
+  // STATUS for a mailbox may arrive before or after its LIST line.
+  std::unordered_map<std::string, StatusResponse> early_status;
+  auto on_status = [&](StatusResponse&& st) {
+    auto it = index.find(st.mailbox);
+    if (it == index.end()) {
+      std::string name = st.mailbox;
+      early_status[std::move(name)] = std::move(st);
+    } else {
+      out[it->second].status = std::move(st);
+    }
+  };
+  auto handler = [&](Incoming& in) -> Status {
+    const std::string name = ResponseName(in.response);
+    if (name == "LIST") {
+      MH_ASSIGN_OR_RETURN(ListResponse l, ParseListResponse(in.response));
+      MailboxInfo info = ToInfo(std::move(l), ctx.state.utf8_accept);
+      if (auto it = early_status.find(info.raw_name); it != early_status.end()) {
+        info.status = std::move(it->second);
+        early_status.erase(it);
+      }
+      index[info.raw_name] = out.size();
+      out.push_back(std::move(info));
+    } else if (name == "STATUS") {
+      MH_ASSIGN_OR_RETURN(StatusResponse st, ParseStatusResponse(in.response));
+      on_status(std::move(st));
+    }
+    return Status::Ok();
+  };
+  MH_RETURN_IF_ERROR(RunCommand(ctx.conn, list, handler));
+  if (!with_status || list_status) return out;
+
+  // RFC 3501 §6.3.10 allows STATUS in any authenticated state; sending
+  // them all before reading any reply keeps it to one round trip.
+  std::vector<Command> batch;
+  for (const MailboxInfo& m : out) {
+    if (m.noselect) continue;
+    Command st("STATUS");
+    st.String(m.raw_name, {.allow_utf8 = ctx.state.utf8_accept});
+    st.Raw("(" + StatusItems(ctx.state) + ")");
+    batch.push_back(std::move(st));
+  }
+  PipelineOptions po;
+  // A mailbox deleted between LIST and STATUS answers NO; the rest still
+  // count, and that one simply has no status.
+  po.window = ctx.options.pipeline_window;
+  po.continue_on_error = true;
+  po.scope = ErrorScope::kFolder;
+  std::vector<Status> results;
+  po.results = &results;
+  Status s = RunPipelined(ctx.conn, batch, handler, po);
+  if (!s.ok() && (s.retry_after() || s.code() != ErrorCode::kServerNo)) return s;
+  return out;
+}
+
+}  // namespace mailhoard::imap

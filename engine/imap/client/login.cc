@@ -1,0 +1,198 @@
+#include "engine/imap/client/login.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "engine/auth/base64.h"
+#include "engine/auth/sasl.h"
+#include "engine/imap/client/connect_phase.h"
+#include "engine/imap/client/pipeline.h"
+#include "engine/imap/client/status_mapping.h"
+#include "engine/imap/response_codes.h"
+
+namespace mailhoard::imap {
+namespace {
+
+struct Outcome {
+  Response completion;
+  bool token_rejected = false;
+};
+
+bool IsOAuth(AuthMethod m) { return m == AuthMethod::kXOAuth2 || m == AuthMethod::kOAuthBearer; }
+
+std::string_view MechanismName(AuthMethod m) {
+  switch (m) {
+    case AuthMethod::kPlain:
+      return "PLAIN";
+    case AuthMethod::kSaslLogin:
+      return "LOGIN";
+    case AuthMethod::kXOAuth2:
+      return "XOAUTH2";
+    case AuthMethod::kOAuthBearer:
+      return "OAUTHBEARER";
+    default:
+      return "";
+  }
+}
+
+std::unique_ptr<auth::SaslMechanism> MakeMechanism(AuthMethod m, const std::string& user,
+                                                   std::string secret,
+                                                   const ClientOptions& options) {
+  switch (m) {
+    case AuthMethod::kPlain:
+      return auth::MakePlain(user, std::move(secret));
+    case AuthMethod::kSaslLogin:
+      return auth::MakeLogin(user, std::move(secret));
+    case AuthMethod::kXOAuth2:
+      return auth::MakeXOAuth2(user, std::move(secret));
+    case AuthMethod::kOAuthBearer:
+      return auth::MakeOAuthBearer(user, std::move(secret), options.endpoint.host,
+                                   options.endpoint.port);
+    default:
+      return nullptr;
+  }
+}
+
+// Untagged responses during login: only capabilities matter.
+UntaggedHandler CapabilityCollector(SessionState& state, bool* got) {
+  return [&state, got](Incoming& in) {
+    if (TakeCapabilities(in.response, state)) *got = true;
+    return Status::Ok();
+  };
+}
+
+// AUTHENTICATE with one mechanism, up to the tagged completion.
+Result<Outcome> Authenticate(OpContext ctx, auth::SaslMechanism& mech, bool* got_caps) {
+  const bool sasl_ir = ctx.state.capabilities.Has("SASL-IR");
+  Command cmd("AUTHENTICATE");
+  cmd.Raw(mech.name());
+  bool initial_pending = mech.has_initial_response();
+  std::string initial;
+  if (initial_pending) {
+    MH_ASSIGN_OR_RETURN(initial, mech.InitialResponse());
+    if (sasl_ir) {
+      // RFC 4959 §3: an empty initial response is sent as "=".
+      cmd.Append(" ");
+      cmd.AppendSecret(initial.empty() ? "=" : auth::Base64Encode(initial));
+      initial_pending = false;
+    }
+  }
+  MH_ASSIGN_OR_RETURN(std::string tag, ctx.conn.Send(cmd));
+  UntaggedHandler caps = CapabilityCollector(ctx.state, got_caps);
+  for (;;) {
+    MH_ASSIGN_OR_RETURN(Incoming in, ctx.conn.Next());
+    Response& r = in.response;
+    if (r.kind == ResponseKind::kTagged) {
+      if (r.tag != tag) return ProtocolError("unexpected tag " + r.tag + " during AUTHENTICATE");
+      return Outcome{std::move(r), mech.token_rejected()};
+    }
+    if (r.kind == ResponseKind::kUntagged) {
+      MH_RETURN_IF_ERROR(caps(in));
+      continue;
+    }
+    // A continuation: the server's challenge (base64, possibly empty).
+    std::string answer;
+    if (initial_pending) {
+      answer = std::move(initial);
+      initial_pending = false;
+    } else {
+      std::string_view text = r.text;
+      while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+      auto challenge = auth::Base64Decode(text);
+      if (!challenge.ok()) {
+        // Abort the exchange (RFC 3501 §6.2.2: "*"), then report.
+        MH_RETURN_IF_ERROR(ctx.conn.SendLine("*", false));
+        continue;
+      }
+      MH_ASSIGN_OR_RETURN(answer, mech.Step(*challenge));
+    }
+    MH_RETURN_IF_ERROR(ctx.conn.SendLine(auth::Base64Encode(answer), /*secret=*/true));
+  }
+}
+
+// The LOGIN command: user and password as quoted strings or literals.
+Result<Outcome> LoginCommand(OpContext ctx, const std::string& user, const std::string& password,
+                             bool* got_caps) {
+  Command cmd("LOGIN");
+  cmd.Quoted(user);
+  cmd.Quoted(password, {.secret = true});
+  MH_ASSIGN_OR_RETURN(Response done,
+                      RunForCompletion(ctx.conn, cmd, CapabilityCollector(ctx.state, got_caps)));
+  return Outcome{std::move(done), false};
+}
+
+Status Failure(OpContext ctx, const Outcome& o, std::string_view what) {
+  Status s = TaggedStatus(o.completion, what, ErrorScope::kAccount);
+  if (s.transient() || s.code() == ErrorCode::kAuth) return s;
+  // A plain NO to LOGIN/AUTHENTICATE is a credentials problem unless a
+  // code said otherwise (Dovecot: [AUTHENTICATIONFAILED]; Microsoft:
+  // "AUTHENTICATE failed." with no code).
+  if (o.completion.status == StatusWord::kNo) {
+    return Status::Error(ErrorCode::kAuth,
+                         ctx.conn.Describe() + " rejected the credentials: " + s.message(),
+                         ErrorScope::kAccount, RetryClass::kAuth);
+  }
+  return s;
+}
+
+}  // namespace
+
+Status Login(OpContext ctx, const Credentials& credentials) {
+  if (ctx.state.authenticated) return Status::Ok();
+  if (!ctx.conn.transport().IsTls() && !ctx.options.allow_plaintext_login) {
+    return InvalidArgument("refusing to send credentials to " + ctx.conn.Describe() +
+                           " without TLS (set allow_plaintext_login to override)");
+  }
+  if (!credentials.secret) return InvalidArgument("no password or token source configured");
+  AuthMethod method = credentials.method;
+  if (method == AuthMethod::kAuto) {
+    method =
+        ctx.state.capabilities.HasAuth("PLAIN") ? AuthMethod::kPlain : AuthMethod::kLoginCommand;
+  }
+  if (method == AuthMethod::kLoginCommand && ctx.state.capabilities.Has("LOGINDISABLED")) {
+    return Status::Error(ErrorCode::kUnsupported,
+                         ctx.conn.Describe() + " does not allow LOGIN (LOGINDISABLED)");
+  }
+  if (method != AuthMethod::kLoginCommand &&
+      !ctx.state.capabilities.HasAuth(MechanismName(method))) {
+    return Status::Error(ErrorCode::kUnsupported, ctx.conn.Describe() + " does not offer AUTH=" +
+                                                      std::string(MechanismName(method)));
+  }
+
+  auto secret_source = credentials.secret;
+  bool refreshed = false;
+  for (;;) {
+    MH_ASSIGN_OR_RETURN(std::string secret, secret_source());
+    bool got_caps = false;
+    Result<Outcome> outcome = ProtocolError("unreachable");
+    if (method == AuthMethod::kLoginCommand) {
+      outcome = LoginCommand(ctx, credentials.user, secret, &got_caps);
+    } else {
+      auto mech = MakeMechanism(method, credentials.user, std::move(secret), ctx.options);
+      outcome = Authenticate(ctx, *mech, &got_caps);
+    }
+    std::fill(secret.begin(), secret.end(), '\0');
+    if (!outcome.ok()) return outcome.status().WithContext("login");
+    if (outcome->completion.status == StatusWord::kOk) {
+      ctx.state.authenticated = true;
+      if (TakeCapabilities(outcome->completion, ctx.state) || got_caps) return Status::Ok();
+      return RequestCapabilities(ctx);
+    }
+    Status failure = Failure(ctx, *outcome,
+                             method == AuthMethod::kLoginCommand
+                                 ? "LOGIN"
+                                 : "AUTHENTICATE " + std::string(MechanismName(method)));
+    // A rejected bearer token: either an error challenge was seen, or the
+    // server (Microsoft) just said NO. One refresh, one retry.
+    if (IsOAuth(method) && failure.code() == ErrorCode::kAuth && !refreshed &&
+        credentials.refresh) {
+      refreshed = true;
+      secret_source = credentials.refresh;
+      continue;
+    }
+    return failure;
+  }
+}
+
+}  // namespace mailhoard::imap

@@ -1,0 +1,58 @@
+// What every IMAP operation needs: the connection, the options, and the
+// little state a session accumulates (capabilities, ENABLEd extensions).
+// Operations are free functions over an OpContext, one file each, so no
+// object owns socket, parser, state and retries at once.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "engine/imap/client/capabilities.h"
+#include "engine/imap/client/connection.h"
+#include "engine/imap/client/trace.h"
+#include "engine/imap/response_parser.h"
+#include "engine/net/transport.h"
+
+namespace mailhoard::imap {
+
+struct ClientOptions {
+  net::Endpoint endpoint;
+  // tls: kImplicit (993), kStartTls (143, STARTTLS required — never a silent
+  // plaintext fallback) or kNone (plaintext; LOGIN/AUTHENTICATE then needs
+  // allow_plaintext_login).
+  net::ConnectOptions connect;
+  bool allow_plaintext_login = false;
+  ParserLimits limits;
+  TraceSink* trace = nullptr;  // not owned; must outlive the client
+  AlertCallback on_alert;      // [ALERT] texts (RFC 3501 §7.1: must be shown to the user)
+  bool compress = true;        // COMPRESS=DEFLATE when offered (RFC 4978)
+  bool enable_qresync = true;  // ENABLE QRESYNC (else CONDSTORE) when offered
+  bool enable_utf8 = true;     // ENABLE UTF8=ACCEPT when offered (RFC 6855)
+  bool send_id = true;         // ID after login when offered (RFC 2971)
+  // LIST … RETURN (STATUS …) when LIST-STATUS is offered (RFC 5819); off:
+  // pipelined STATUS commands (servers whose LIST-STATUS is wrong).
+  bool use_list_status = true;
+  size_t pipeline_window = 8;  // commands in flight
+  // No command line longer than this (Microsoft 365 answers longer UID
+  // sets with "BAD Command Argument Error").
+  size_t max_command_bytes = 4000;
+};
+
+struct SessionState {
+  Capabilities capabilities;
+  bool authenticated = false;
+  bool condstore = false;  // RFC 7162 CONDSTORE enabled
+  bool qresync = false;    // RFC 7162 QRESYNC enabled (implies condstore)
+  bool utf8_accept = false;
+  std::optional<std::string> examined;  // raw name of the mailbox open read-only
+};
+
+struct OpContext {
+  Connection& conn;
+  SessionState& state;
+  const ClientOptions& options;
+};
+
+}  // namespace mailhoard::imap
