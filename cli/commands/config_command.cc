@@ -3,6 +3,7 @@
 #include "cli/commands/commands.h"
 #include "cli/config_summary.h"
 #include "cli/example_config.h"
+#include "cli/file_checks.h"
 
 namespace mailhoard::cli {
 namespace {
@@ -15,6 +16,10 @@ int RunConfigExample(CommandContext& ctx) {
 int RunConfigCheck(CommandContext& ctx) {
   Result<Config> config = ctx.LoadConfigOrReport();
   if (!config.ok()) return kExitUsage;
+  for (const std::string& w : CheckReferencedFiles(*config)) {
+    ctx.PrintWarning(w);
+    config->warnings.push_back(w);
+  }
   if (ctx.json) {
     ctx.out << ConfigSummaryJson(*config);
   } else if (!ctx.quiet) {

@@ -97,6 +97,18 @@ TEST_CASE("warnings go to stderr and -q silences them", "[binary]") {
   CHECK(q.out.empty());
 }
 
+TEST_CASE("config check warns about a missing password file but exits 0", "[binary]") {
+  TempDir dir;
+  const std::string config =
+      WriteFile(dir / "c.toml",
+                "archive = \"/tmp/x\"\n[accounts.a]\nhost = \"h\"\nuser = \"u\"\n"
+                "password_file = \"~/pw\"\n");
+  Run r = Mailhoard(dir, "-c '" + config + "' config check");
+  CHECK(r.code == 0);
+  CHECK(r.err ==
+        "mailhoard: warning: accounts.a.password_file (" + (dir / "pw") + "): does not exist\n");
+}
+
 TEST_CASE("config example prints a config that passes config check", "[binary]") {
   TempDir dir;
   Run r = Mailhoard(dir, "config example");
