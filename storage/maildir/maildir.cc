@@ -241,9 +241,28 @@ Result<std::string> Maildir::LinkMessage(const std::string& from_folder,
   }
   std::string name = MessageName(names_->Next(), uid, size, flags);
   std::string to_cur = FolderDir(to_folder) + "/cur";
-  MH_RETURN_IF_ERROR(fs_->Link(from, to_cur + "/" + name));
+  Status s = fs_->Link(from, to_cur + "/" + name);
+  if (s.code() == ErrorCode::kUnsupported) return CopyMessage(from, to_folder, uid, flags);
+  MH_RETURN_IF_ERROR(s);
   MH_RETURN_IF_ERROR(DirChanged(to_cur));
   return name;
+}
+
+// The fallback where hard links are impossible: a second copy, delivered
+// like any message (same crash order), keeping the original's bytes and time.
+Result<std::string> Maildir::CopyMessage(const std::string& from, const std::string& to_folder,
+                                         uint32_t uid, MaildirFlags flags) {
+  MH_ASSIGN_OR_RETURN(FileInfo info, fs_->Stat(from));
+  MH_ASSIGN_OR_RETURN(std::unique_ptr<ReadableFile> in, fs_->OpenForRead(from));
+  MH_ASSIGN_OR_RETURN(MessageWriter out, NewMessage(to_folder, LineEndings::kAsIs));
+  std::unique_ptr<char[]> buf(new char[options_.write_buffer_bytes]);
+  for (;;) {
+    MH_ASSIGN_OR_RETURN(size_t n, in->Read(buf.get(), options_.write_buffer_bytes));
+    if (n == 0) break;
+    MH_RETURN_IF_ERROR(out.Write(buf.get(), n));
+  }
+  MH_ASSIGN_OR_RETURN(DeliveredMessage d, out.Commit(uid, flags, info.mtime));
+  return d.file_name;
 }
 
 Result<ReconcileReport> Maildir::Reconcile(const std::string& folder,

@@ -112,7 +112,8 @@ class Maildir {
 
   // Hard-links a message into another folder under a new name carrying that
   // folder's uid and `flags` (one copy on disk for Gmail labels). Returns
-  // the new name; kUnsupported when the file system has no hard links.
+  // the new name. Where the file system has no hard links (or the folders
+  // are on different devices) the message is copied instead.
   Result<std::string> LinkMessage(const std::string& from_folder, const std::string& file_name,
                                   const std::string& to_folder, uint32_t uid, MaildirFlags flags);
 
@@ -134,6 +135,8 @@ class Maildir {
   Status CreateDirs(const std::string& path, bool* created);
   std::string MessageName(const std::string& unique, uint32_t uid, uint64_t size,
                           MaildirFlags flags) const;
+  Result<std::string> CopyMessage(const std::string& from, const std::string& to_folder,
+                                  uint32_t uid, MaildirFlags flags);
   // cur/ or new/ path of an existing message, cur/ first.
   Result<std::string> Locate(const std::string& folder, const std::string& file_name);
 

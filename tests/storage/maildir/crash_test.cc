@@ -263,6 +263,31 @@ TEST_CASE("read-only or inaccessible directories give errors naming the path", "
   CHECK(w.status().message().find(kRoot + "/" + kFolder + "/tmp/") != std::string::npos);
 }
 
+TEST_CASE("link falls back to a copy where hard links are impossible", "[fault]") {
+  FaultFileSystem fs;
+  Maildir md(&fs, kRoot, Options(Durability::kBatch), &Names());
+  REQUIRE(md.EnsureFolder(".All").ok());
+  REQUIRE(md.EnsureFolder(".Work").ok());
+  Result<MessageWriter> w = md.NewMessage(".All");
+  REQUIRE(w.ok());
+  REQUIRE(w->Write(Body(1)).ok());
+  Result<DeliveredMessage> d = w->Commit(1, 0, 1'600'000'001);
+  REQUIRE(d.ok());
+  fs.FailAlways(FaultOp::kLink, EXDEV);
+  // Linking a message of the batch not yet synced works too.
+  Result<std::string> copy = md.LinkMessage(".All", d->file_name, ".Work", 5, kFlagSeen);
+  REQUIRE(copy.ok());
+  REQUIRE(md.SyncBatch().ok());
+  std::string path = kRoot + "/.Work/cur/" + *copy;
+  CHECK(*ReadSmallFile(fs, path) == Body(1));
+  CHECK(fs.Stat(path)->mtime == 1'600'000'001);
+  Result<ParsedName> p = ParseMessageName(*copy);
+  REQUIRE(p.ok());
+  CHECK(p->uid == 5u);
+  CHECK(p->flags == kFlagSeen);
+  CHECK(p->size == Body(1).size());
+}
+
 TEST_CASE("batch mode syncs each changed directory once per batch", "[durability]") {
   for (Durability d : {Durability::kFull, Durability::kBatch, Durability::kNone}) {
     FaultFileSystem fs;

@@ -149,6 +149,24 @@ TEST_CASE("abort and destruction remove the tmp file", "[writer]") {
     CHECK(DefaultFileSystem()->Stat(tmp_path).ok());
   }
   CHECK(DefaultFileSystem()->Stat(tmp_path).status().code() == ErrorCode::kNotFound);
+  {
+    // Move assignment aborts the overwritten writer only.
+    Result<MessageWriter> a = md.NewMessage("");
+    Result<MessageWriter> b = md.NewMessage("");
+    REQUIRE((a.ok() && b.ok()));
+    std::string a_path = a->tmp_path(), b_path = b->tmp_path();
+    *a = std::move(*b);
+    CHECK(!DefaultFileSystem()->Stat(a_path).ok());
+    CHECK(a->tmp_path() == b_path);
+    REQUIRE(a->Write("moved").ok());
+    REQUIRE(a->Commit(3, 0).ok());
+  }
+  CHECK(DefaultFileSystem()->ListDir(dir.path() + "/cur")->size() == 1);
+  Result<std::vector<std::string>> delivered = DefaultFileSystem()->ListDir(dir.path() + "/cur");
+  REQUIRE(delivered.ok());
+  for (const std::string& name : *delivered) {
+    REQUIRE(DefaultFileSystem()->Unlink(dir.path() + "/cur/" + name).ok());
+  }
   Result<MessageWriter> w = md.NewMessage("");
   REQUIRE(w.ok());
   REQUIRE(w->Write("x").ok());
