@@ -116,7 +116,14 @@ Status TokenStore::Save(const StoredToken& token) const {
             {"refresh_token_obtained_at", ToUnix(token.refresh_token_obtained_at)},
             {"scopes", token.scopes},
             {"grant", token.grant}};
-  std::string data = j.dump(2) + "\n";
+  std::string data;
+  try {
+    data = j.dump(2) + "\n";
+  } catch (const json::exception&) {
+    // Only invalid UTF-8 makes dump() throw; tokens are ASCII, so the
+    // identity provider sent garbage. The old file stays as it was.
+    return ProtocolError("the identity provider sent a token or scope that is not valid UTF-8");
+  }
   auto step = [&](SaveStep s) { return hook_ ? hook_(s) : Status::Ok(); };
 
   // First sign-in: the state directory may not exist yet. Only we may list

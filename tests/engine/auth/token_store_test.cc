@@ -69,6 +69,17 @@ TEST_CASE("the first save creates a private state directory") {
   CHECK(store.Load().ok());
 }
 
+TEST_CASE("a token that is not valid UTF-8 is an error, not an exception") {
+  TempDir dir;
+  TokenStore store(dir.File("acct.json"));
+  REQUIRE(store.Save(Sample()).ok());
+  StoredToken bad = Sample("2");
+  bad.scopes = "IMAP \xff\xfe";
+  Status s = store.Save(bad);
+  CHECK(s.code() == ErrorCode::kProtocol);
+  CHECK(store.Load()->refresh_token == "rt-1");
+}
+
 TEST_CASE("a missing token file is kNotFound") {
   TempDir dir;
   auto t = TokenStore(dir.File("none.json")).Load();
