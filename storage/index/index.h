@@ -64,6 +64,7 @@ class Index {
   // UpdateFolderSyncState afterwards. Returns the folder id.
   Result<int64_t> UpsertFolder(const FolderRecord& folder);
   Result<std::vector<FolderRecord>> ListFolders();
+  // Also clears last_error: the folder was just synced successfully.
   Status UpdateFolderSyncState(int64_t folder_id, const FolderSyncState& state);
   Status SetFolderError(int64_t folder_id, std::string_view error);  // empty clears
   Status MarkFolderGone(int64_t folder_id, int64_t when);

@@ -7,12 +7,18 @@
 #include <filesystem>
 #include <iostream>
 
+#include "tests/storage/index/index_test_util.h"
 #include "tests/storage/index/test_util.h"
 
 namespace mailhoard::index {
 namespace {
 
+using testing::AddFolder;
+using testing::Folder;
 using testing::HeaderCorpus;
+using testing::Insert;
+using testing::Message;
+using testing::OpenIndex;
 using testing::TempDir;
 
 // Sanitizer builds run ~10x slower: time budgets are reported, not enforced.
@@ -27,52 +33,6 @@ constexpr double kCpuBudgetScale = 1.0;
 #else
 constexpr double kCpuBudgetScale = 1.0;
 #endif
-
-std::unique_ptr<Index> OpenIndex(const std::string& path, IndexOptions options = {}) {
-  auto index = Index::Open(path, options);
-  REQUIRE(index.ok());
-  return std::move(index).value();
-}
-
-FolderRecord Folder(const std::string& remote, const std::string& path) {
-  FolderRecord f;
-  f.remote_name = remote;
-  f.display_name = remote;
-  f.delimiter = "/";
-  f.local_path = path;
-  return f;
-}
-
-int64_t AddFolder(Index& index, const std::string& remote, const std::string& path) {
-  auto id = index.UpsertFolder(Folder(remote, path));
-  REQUIRE(id.ok());
-  return *id;
-}
-
-MessageRecord Message(int64_t folder_id, uint32_t uidvalidity, uint32_t uid) {
-  MessageRecord m;
-  m.folder_id = folder_id;
-  m.uidvalidity = uidvalidity;
-  m.uid = uid;
-  m.file_name = "cur/1700000000." + std::to_string(uid) + ",U=" + std::to_string(uid) + ":2,S";
-  m.size = 1000 + uid;
-  m.internal_date = 1700000000 + uid;
-  m.flags = "S";
-  m.message_id = "<" + std::to_string(uid) + "@example.org>";
-  m.date = 1700000000 + uid;
-  m.from_addr = "Alice <alice@example.org>";
-  m.subject = "message " + std::to_string(uid);
-  m.sha256 = std::string(32, static_cast<char>(uid & 0xff));
-  m.created_at = 1800000000;
-  return m;
-}
-
-int64_t Insert(Index& index, const MessageRecord& m, std::string_view headers = "",
-               std::string_view body = "") {
-  auto id = index.InsertMessage(m, headers, body);
-  REQUIRE(id.ok());
-  return *id;
-}
 
 TEST_CASE("Folders: upsert, find, list, sync state, gone", "[index][folders]") {
   TempDir dir;
@@ -364,101 +324,6 @@ TEST_CASE("Inserting 10,000 realistic messages (headers, body text) in batches",
   auto reopened = OpenIndex(path);
   CHECK(*reopened->GetHeaders(kCount) == headers[kCount - 1]);
   CHECK(*reopened->GetHeaders(1) == headers[0]);  // re-compressed with the dictionary
-}
-
-TEST_CASE("Headers are stored compressed; a dictionary is trained and persists",
-          "[index][headers]") {
-  TempDir dir;
-  const std::string path = dir.File("index.db");
-  IndexOptions options;
-  options.dictionary_training_samples = 150;
-  HeaderCorpus corpus(7);
-  std::vector<std::string> headers = corpus.Take(400);
-  std::vector<int64_t> ids;
-  {
-    auto index = OpenIndex(path, options);
-    const int64_t inbox = AddFolder(*index, "INBOX", "INBOX");
-    REQUIRE(index->BeginBatch().ok());
-    for (size_t i = 0; i < 100; ++i) {
-      ids.push_back(Insert(*index, Message(inbox, 1, static_cast<uint32_t>(i + 1)), headers[i]));
-    }
-    REQUIRE(index->CommitBatch().ok());
-    CHECK(index->active_header_dictionary() == 0);
-    auto h = index->GetHeaders(ids[5]);
-    REQUIRE(h.ok());
-    CHECK(*h == headers[5]);
-  }
-  int64_t dict_id = 0;
-  {
-    // Training counts headers across runs: 100 before, 50 more reach 150.
-    auto index = OpenIndex(path, options);
-    REQUIRE(index->BeginBatch().ok());
-    for (size_t i = 100; i < 200; ++i) {
-      ids.push_back(Insert(*index, Message(1, 1, static_cast<uint32_t>(i + 1)), headers[i]));
-    }
-    REQUIRE(index->CommitBatch().ok());
-    dict_id = index->active_header_dictionary();
-    CHECK(dict_id != 0);
-  }
-  {
-    auto index = OpenIndex(path, options);
-    CHECK(index->active_header_dictionary() == dict_id);  // persisted
-    for (size_t i = 200; i < 400; ++i) {
-      ids.push_back(Insert(*index, Message(1, 1, static_cast<uint32_t>(i + 1)), headers[i]));
-    }
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto h = index->GetHeaders(ids[i]);
-      REQUIRE(h.ok());
-      REQUIRE(*h == headers[i]);
-    }
-    // A message stored without headers reads back empty.
-    int64_t bare = Insert(*index, Message(1, 1, 9999));
-    CHECK(index->GetHeaders(bare)->empty());
-    CHECK(index->GetHeaders(123456).status().code() == ErrorCode::kNotFound);
-  }
-  // A reader (another connection) sees the dictionary too.
-  IndexOptions read_only = options;
-  read_only.read_only = true;
-  auto reader = OpenIndex(path, read_only);
-  auto h = reader->GetHeaders(ids[300]);
-  REQUIRE(h.ok());
-  CHECK(*h == headers[300]);
-}
-
-TEST_CASE("A dictionary trained inside a rolled-back batch is forgotten", "[index][headers]") {
-  TempDir dir;
-  IndexOptions options;
-  options.dictionary_training_samples = 100;
-  auto index = OpenIndex(dir.File("index.db"), options);
-  const int64_t inbox = AddFolder(*index, "INBOX", "INBOX");
-  HeaderCorpus corpus(9);
-  REQUIRE(index->BeginBatch().ok());
-  for (uint32_t uid = 1; uid <= 120; ++uid) Insert(*index, Message(inbox, 1, uid), corpus.Next());
-  CHECK(index->active_header_dictionary() != 0);
-  index->RollbackBatch();
-  CHECK(index->active_header_dictionary() == 0);
-  std::string h = corpus.Next();
-  int64_t id = Insert(*index, Message(inbox, 1, 500), h);
-  CHECK(*index->GetHeaders(id) == h);
-}
-
-TEST_CASE("Explicit training re-compresses earlier headers", "[index][headers]") {
-  TempDir dir;
-  IndexOptions options;
-  options.dictionary_training_samples = 0;  // never automatic
-  auto index = OpenIndex(dir.File("index.db"), options);
-  const int64_t inbox = AddFolder(*index, "INBOX", "INBOX");
-  HeaderCorpus corpus(11);
-  std::vector<std::string> headers = corpus.Take(300);
-  std::vector<int64_t> ids;
-  for (uint32_t i = 0; i < headers.size(); ++i) {
-    ids.push_back(Insert(*index, Message(inbox, 1, i + 1), headers[i]));
-  }
-  CHECK(index->active_header_dictionary() == 0);
-  auto dict = index->TrainHeaderDictionary(1800000000);
-  REQUIRE(dict.ok());
-  CHECK(index->active_header_dictionary() == *dict);
-  for (size_t i = 0; i < ids.size(); ++i) REQUIRE(*index->GetHeaders(ids[i]) == headers[i]);
 }
 
 TEST_CASE("POP3 UIDL state", "[index][pop3]") {
