@@ -103,6 +103,10 @@ TEST_CASE("Folders: upsert, find, list, sync state, gone", "[index][folders]") {
   auto clash = index->UpsertFolder(Folder("Other", "INBOX"));
   CHECK(clash.status().code() == ErrorCode::kInvalidArgument);
 
+  // Maildir++: INBOX may be the account directory itself (empty local path),
+  // but a folder without a remote name is refused.
+  CHECK(index->UpsertFolder(Folder("", "x")).status().code() == ErrorCode::kInvalidArgument);
+
   auto all = index->ListFolders();
   REQUIRE(all.ok());
   REQUIRE(all->size() == 2);
