@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_set>
 
 #include "storage/maildir/sha256.h"
 
@@ -207,14 +208,16 @@ Result<std::string> FolderPathMapper::Assign(std::string_view remote_name,
                                              std::optional<char> delimiter,
                                              const std::vector<std::string>& taken) const {
   MH_ASSIGN_OR_RETURN(std::string path, CanonicalPath(remote_name, delimiter));
-  std::vector<std::string> folded;
+  std::string folded_path = FoldAscii(path);
+  bool clash = false;
+  for (const std::string& t : taken) {
+    if (t.size() == path.size() && FoldAscii(t) == folded_path) clash = true;
+  }
+  if (!clash) return path;
+  std::unordered_set<std::string> folded;
   folded.reserve(taken.size());
-  for (const std::string& t : taken) folded.push_back(FoldAscii(t));
-  std::sort(folded.begin(), folded.end());
-  auto is_taken = [&](const std::string& p) {
-    return std::binary_search(folded.begin(), folded.end(), FoldAscii(p));
-  };
-  if (!is_taken(path)) return path;
+  for (const std::string& t : taken) folded.insert(FoldAscii(t));
+  auto is_taken = [&](const std::string& p) { return folded.count(FoldAscii(p)) > 0; };
   if (path.empty()) {
     return InvalidArgument("INBOX is already assigned to the account root");
   }

@@ -126,11 +126,11 @@ void CrashAtEveryStep(Durability d) {
   CHECK(crash_points > 20);
 }
 
-TEST_CASE("crash at every step, full durability", "[crash]") {
+TEST_CASE("crash at every step with full durability", "[crash]") {
   CrashAtEveryStep(Durability::kFull);
 }
 
-TEST_CASE("crash at every step, batch durability", "[crash]") {
+TEST_CASE("crash at every step with batch durability", "[crash]") {
   CrashAtEveryStep(Durability::kBatch);
 }
 
@@ -211,7 +211,7 @@ TEST_CASE("ENOSPC while writing is kDiskFull and leaves nothing behind", "[fault
   }
 }
 
-TEST_CASE("EDQUOT is disk full too; EIO on fsync fails the commit", "[fault]") {
+TEST_CASE("EDQUOT is disk full too and EIO on fsync fails the commit", "[fault]") {
   FaultFileSystem fs;
   Maildir full(&fs, kRoot, Options(Durability::kFull), &Names());
   Maildir md(&fs, kRoot, Options(Durability::kBatch), &Names());

@@ -51,7 +51,7 @@ void CheckSafe(const std::string& rel, Layout layout) {
   }
 }
 
-TEST_CASE("maildir++: INBOX is the root, others are dot directories", "[folder_path]") {
+TEST_CASE("maildir++ keeps INBOX at the root and others in dot directories", "[folder_path]") {
   CHECK(Map(Layout::kMaildirPlusPlus, "INBOX") == "");
   CHECK(Map(Layout::kMaildirPlusPlus, "inbox") == "");
   CHECK(Map(Layout::kMaildirPlusPlus, "Sent") == ".Sent");
@@ -63,7 +63,7 @@ TEST_CASE("maildir++: INBOX is the root, others are dot directories", "[folder_p
   CHECK(Map(Layout::kMaildirPlusPlus, "a.b", std::nullopt) == ".a%2Eb");
 }
 
-TEST_CASE("nested: one directory per level, INBOX is INBOX/", "[folder_path]") {
+TEST_CASE("nested uses one directory per level and INBOX/ for INBOX", "[folder_path]") {
   CHECK(Map(Layout::kNested, "INBOX") == "INBOX");
   CHECK(Map(Layout::kNested, "Inbox") == "INBOX");
   CHECK(Map(Layout::kNested, "INBOX/Sub") == "INBOX/Sub");

@@ -215,11 +215,11 @@ void DeliverMany(Durability durability, int count) {
   CHECK(r->messages.size() == static_cast<size_t>(count));
 }
 
-TEST_CASE("10,000 deliveries without fsync are quick and flat in memory", "[maildir][perf]") {
+TEST_CASE("10000 deliveries without fsync are quick and flat in memory", "[maildir][perf]") {
   DeliverMany(Durability::kNone, 10'000);
 }
 
-TEST_CASE("10,000 deliveries in batch mode", "[maildir][perf]") {
+TEST_CASE("10000 deliveries in batch mode", "[maildir][perf]") {
   DeliverMany(Durability::kBatch, 10'000);
 }
 

@@ -31,7 +31,7 @@ TEST_CASE("flag names split into Maildir letters and keywords", "[flags]") {
   }
 }
 
-TEST_CASE("file names parse back into unique part, uid, size and flags", "[flags]") {
+TEST_CASE("file names parse back into unique part and uid and size and flags", "[flags]") {
   Result<ParsedName> p = ParseMessageName("1700000000.M12P34Q5R00ff.host\\072x,U=42,S=1234:2,FS");
   REQUIRE(p.ok());
   CHECK(p->unique == "1700000000.M12P34Q5R00ff.host\\072x");

@@ -89,7 +89,7 @@ TEST_CASE("an empty message can be delivered", "[writer]") {
   CHECK(ReadBack(dir.path() + "/cur/" + d.file_name).empty());
 }
 
-TEST_CASE("lf mode turns only CRLF pairs into LF, across any chunk split", "[writer]") {
+TEST_CASE("lf mode turns only CRLF pairs into LF across any chunk split", "[writer]") {
   TempDir dir;
   Maildir md(DefaultFileSystem(), dir.path(), {.durability = Durability::kNone});
   REQUIRE(md.EnsureFolder("").ok());
