@@ -30,12 +30,13 @@ Result<SelectedMailbox> Examine(OpContext ctx, const std::string& raw_name,
       p += " " + qresync->known_uids->ToString();
     }
     cmd.Raw(p + "))");
-  } else if (!ctx.state.condstore && ctx.state.capabilities.Has("CONDSTORE") &&
-             !ctx.state.capabilities.Has("ENABLE")) {
-    // Without ENABLE, the (CONDSTORE) parameter turns CONDSTORE on
-    // (RFC 7162 §3.1.8).
-    cmd.Raw("(CONDSTORE)");
   }
+  // Without ENABLE, the (CONDSTORE) parameter turns CONDSTORE on
+  // (RFC 7162 §3.1.8).
+  const bool condstore_param = !qresync && !ctx.state.condstore &&
+                               ctx.state.capabilities.Has("CONDSTORE") &&
+                               !ctx.state.capabilities.Has("ENABLE");
+  if (condstore_param) cmd.Raw("(CONDSTORE)");
 
   SelectedMailbox box;
   box.raw_name = raw_name;
@@ -100,6 +101,7 @@ Result<SelectedMailbox> Examine(OpContext ctx, const std::string& raw_name,
                          ErrorScope::kFolder);
   }
   ctx.state.examined = raw_name;
+  if (condstore_param) ctx.state.condstore = true;
   return box;
 }
 

@@ -35,12 +35,16 @@ Status FetchMessages(OpContext ctx, const SequenceSet& uids, MessageHandler& han
   std::vector<Command> commands =
       ChunkedCommands("UID FETCH", uids, kItems, ctx.options.max_command_bytes);
 
+  // After the handler failed (disk full…), replies still in flight are
+  // drained without writing their bodies anywhere.
+  bool handler_failed = false;
   FactoryScope scope(ctx.conn,
                      [&](const BodyLiteralInfo& info) -> Result<std::unique_ptr<BodySink>> {
                        // Bodies of responses that turn out not to be ours (no UID, or a UID
                        // outside the set) are dropped unread by OnMessage's caller below.
-                       if (info.uid && !uids.Contains(*info.uid))
+                       if (handler_failed || (info.uid && !uids.Contains(*info.uid))) {
                          return std::unique_ptr<BodySink>();
+                       }
                        return handler.OpenBody(info);
                      });
 
@@ -55,12 +59,16 @@ Status FetchMessages(OpContext ctx, const SequenceSet& uids, MessageHandler& han
     // Without a UID it cannot be an answer to UID FETCH (RFC 3501 §6.4.8
     // requires UID in those): an unsolicited update by sequence number.
     if (!fetch.uid || !uids.Contains(*fetch.uid)) return Status::Ok();
+    Status s;
     if (!HasMessageData(fetch) && fetch.flags) {
-      return handler.OnFlagUpdate(*fetch.uid, *fetch.flags);
+      s = handler.OnFlagUpdate(*fetch.uid, *fetch.flags);
+    } else {
+      std::unique_ptr<BodySink> sink;
+      if (!in.bodies.empty()) sink = std::move(in.bodies.front());
+      s = handler.OnMessage(fetch, std::move(sink));
     }
-    std::unique_ptr<BodySink> sink;
-    if (!in.bodies.empty()) sink = std::move(in.bodies.front());
-    return handler.OnMessage(fetch, std::move(sink));
+    if (!s.ok()) handler_failed = true;
+    return s;
   };
 
   PipelineOptions po;

@@ -31,7 +31,10 @@ class MessageHandler {
   // One requested message, complete. `sink` is what OpenBody returned for
   // this response, already finished, or null when the server sent the body
   // as NIL or not at all (Exchange's placeholder for a message it cannot
-  // retrieve: check fetch.bodies). An error stops the fetch.
+  // retrieve: check fetch.bodies). An error stops the fetch: the replies
+  // still in flight are read and thrown away (the connection stays usable),
+  // bodies that begin afterwards get no sink, and a sink already opened for
+  // a later message is dropped without OnMessage.
   virtual Status OnMessage(const FetchResponse& fetch, std::unique_ptr<BodySink> sink) = 0;
   // A FETCH with only flags for a UID (an unsolicited flag update, e.g.
   // another client set \Seen meanwhile).

@@ -1,5 +1,6 @@
 #include "engine/imap/client/list_mailboxes.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
 
@@ -104,7 +105,7 @@ Result<std::vector<MailboxInfo>> ListMailboxes(OpContext ctx, bool with_status) 
   PipelineOptions po;
   // A mailbox deleted between LIST and STATUS answers NO; the rest still
   // count, and that one simply has no status.
-  po.window = ctx.options.pipeline_window;
+  po.window = std::max(ctx.options.pipeline_window, ctx.options.status_window);
   po.continue_on_error = true;
   po.scope = ErrorScope::kFolder;
   std::vector<Status> results;

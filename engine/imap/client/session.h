@@ -35,6 +35,10 @@ struct ClientOptions {
   // pipelined STATUS commands (servers whose LIST-STATUS is wrong).
   bool use_list_status = true;
   size_t pipeline_window = 8;  // commands in flight
+  // STATUS commands in flight during ListMailboxes without LIST-STATUS:
+  // tiny commands and replies, so more of them keep a no-op sync close to
+  // one round trip without risking a write/read deadlock.
+  size_t status_window = 64;
   // No command line longer than this (Microsoft 365 answers longer UID
   // sets with "BAD Command Argument Error").
   size_t max_command_bytes = 4000;

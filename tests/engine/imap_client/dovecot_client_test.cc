@@ -441,5 +441,23 @@ TEST_CASE("IDLE times out quietly and wakes on new mail", "[integration]") {
   CHECK(*r == IdleResult::kChanged);
 }
 
+TEST_CASE("a SASL response Dovecot refuses ends in an error, not a hang", "[integration]") {
+  auto& d = DovecotServer::Shared();
+  TestUser u = d.CreateUser();
+  u.password = std::string(9000, 'p');  // base64 > 8 KB: Dovecot drops the connection
+  ClientOptions o = Options(d, net::TlsMode::kImplicit);
+  o.connect.io_timeout = 10s;
+  auto c = ImapClient::Connect(o);
+  REQUIRE(c.ok());
+  auto start = std::chrono::steady_clock::now();
+  Status s = (*c)->Login(Password(u, AuthMethod::kPlain));
+  CHECK_FALSE(s.ok());
+  CHECK(std::chrono::steady_clock::now() - start < 9s);
+  INFO(s.ToString());
+  CHECK((s.code() == ErrorCode::kNetwork || s.code() == ErrorCode::kServerBye ||
+         s.code() == ErrorCode::kServerBad || s.code() == ErrorCode::kAuth ||
+         s.code() == ErrorCode::kProtocol));
+}
+
 }  // namespace
 }  // namespace mailhoard::imap::testing

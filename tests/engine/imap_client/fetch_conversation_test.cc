@@ -170,5 +170,33 @@ TEST_CASE("an explicit long set is chunked; 'n:*' stays one command") {
             " UID FETCH 123:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])");
 }
 
+class FailingHandler : public MemoryHandler {
+ public:
+  Status OnMessage(const FetchResponse& fetch, std::unique_ptr<BodySink> sink) override {
+    MemoryHandler::OnMessage(fetch, std::move(sink)).ok();
+    return IoError("disk full");
+  }
+};
+
+TEST_CASE("a handler error stops body writing but keeps the connection in step") {
+  ClientOptions o = PlainOptions();
+  o.max_command_bytes = 50;  // one UID per command, both in flight
+  auto s = ConnectScripted({Server(kGreeting), Client(FetchLine(1, "1") + FetchLine(2, "3")),
+                            // Separate reads: a body that begins in the same read
+                            // as the failed message is still streamed (then dropped).
+                            Server(Message(1, 1, "Subject: 1\r\n\r\n") + "A1 OK\r\n"),
+                            Server(Message(2, 3, "Subject: 3\r\n\r\n") + "A2 OK\r\n"),
+                            Client("A3 NOOP\r\n"), Server("A3 OK\r\n")},
+                           o);
+  REQUIRE(s.client);
+  FailingHandler h;
+  Status st = s.client->FetchMessages(SequenceSet::Parse("1,3").value(), h);
+  CHECK(st.code() == ErrorCode::kIo);
+  CHECK(h.opened.size() == 1);  // the second body went nowhere
+  CHECK(h.messages.size() == 1);
+  CHECK(s.client->Noop().ok());
+  CHECK(s.script->Done().ok());
+}
+
 }  // namespace
 }  // namespace mailhoard::imap::testing

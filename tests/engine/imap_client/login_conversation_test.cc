@@ -311,5 +311,38 @@ TEST_CASE("trace shows commands and responses but never passwords or tokens") {
   CHECK(all.find("S: ") != std::string::npos);  // responses are traced too
 }
 
+TEST_CASE("OAUTHBEARER error challenge is answered with ^A, then refresh and retry") {
+  auto s = ConnectScripted({Server("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=OAUTHBEARER] hi\r\n"),
+                            Client("A1 AUTHENTICATE OAUTHBEARER "
+                                   "bixhPWpvZUBleGFtcGxlLmNvbSwBaG9zdD1zY3JpcHQBcG9ydD0xNDMBYXV0aD1"
+                                   "CZWFyZXIgb2xkLXRva2VuAQE="
+                                   "\r\n"),
+                            Server(std::string("+ ") + kGoogleError + "\r\n"), Client("AQ==\r\n"),
+                            Server("A1 NO [AUTHENTICATIONFAILED] invalid token\r\n"),
+                            Client("A2 AUTHENTICATE OAUTHBEARER "
+                                   "bixhPWpvZUBleGFtcGxlLmNvbSwBaG9zdD1zY3JpcHQBcG9ydD0xNDMBYXV0aD1"
+                                   "CZWFyZXIgbmV3LXRva2VuAQE="
+                                   "\r\n"),
+                            Server("A2 OK [CAPABILITY IMAP4rev1] ok\r\n")});
+  REQUIRE(s.client);
+  int refreshes = 0;
+  REQUIRE(s.client->Login(OAuth(&refreshes, AuthMethod::kOAuthBearer)).ok());
+  CHECK(refreshes == 1);
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("XOAUTH2 without a refresh source fails kAuth after the first NO") {
+  auto s = ConnectScripted({Server("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] hi\r\n"),
+                            Client(std::string("A1 AUTHENTICATE XOAUTH2 ") + kOldXOAuth2 + "\r\n"),
+                            Server("A1 NO AUTHENTICATE failed.\r\n")});
+  REQUIRE(s.client);
+  int refreshes = 0;
+  Credentials c = OAuth(&refreshes);
+  c.refresh = nullptr;
+  Status st = s.client->Login(c);
+  CHECK(st.code() == ErrorCode::kAuth);
+  CHECK(s.script->Done().ok());
+}
+
 }  // namespace
 }  // namespace mailhoard::imap::testing
