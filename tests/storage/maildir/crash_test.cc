@@ -288,6 +288,53 @@ TEST_CASE("link falls back to a copy where hard links are impossible", "[fault]"
   CHECK(p->size == Body(1).size());
 }
 
+TEST_CASE("flag changes and removals survive a crash once the batch is synced", "[crash]") {
+  for (int n = 0;; ++n) {
+    INFO("crash after " << n << " mutating operations");
+    FaultFileSystem fs;
+    std::string first, second;
+    {
+      Maildir md(&fs, kRoot, Options(Durability::kBatch), &Names());
+      REQUIRE(md.EnsureFolder(kFolder).ok());
+      for (uint32_t uid : {1u, 2u}) {
+        Result<MessageWriter> w = md.NewMessage(kFolder);
+        REQUIRE(w.ok());
+        REQUIRE(w->Write(Body(uid)).ok());
+        Result<DeliveredMessage> d = w->Commit(uid, 0);
+        REQUIRE(d.ok());
+        (uid == 1 ? first : second) = d->file_name;
+      }
+      REQUIRE(md.SyncBatch().ok());
+    }
+    fs.CrashAfter(n);
+    bool synced = false;
+    std::string renamed;
+    {
+      Maildir md(&fs, kRoot, Options(Durability::kBatch), &Names());
+      Result<std::string> r = md.SetFlags(kFolder, first, kFlagSeen | kFlagFlagged);
+      if (r.ok()) renamed = *r;
+      synced = r.ok() && md.RemoveMessage(kFolder, second).ok() && md.SyncBatch().ok();
+    }
+    bool crashed = fs.crashed();
+    fs.LoseUnsyncedData();
+    Maildir md(&fs, kRoot, Options(Durability::kBatch), &Names());
+    Result<ReconcileReport> report = md.Reconcile(kFolder);
+    REQUIRE(report.ok());
+    std::map<uint32_t, std::string> by_uid;
+    for (const FoundMessage& m : report->messages) {
+      CHECK(by_uid.emplace(m.uid, m.file_name).second);  // never two copies
+      CHECK(*ReadSmallFile(fs, kRoot + "/" + kFolder + "/cur/" + m.file_name) == Body(m.uid));
+    }
+    REQUIRE(by_uid.count(1) == 1);
+    CHECK((by_uid[1] == first || by_uid[1] == renamed));
+    if (synced) {
+      CHECK(by_uid[1] == renamed);
+      CHECK(by_uid.count(2) == 0);
+    }
+    if (!crashed) break;
+  }
+}
+
 TEST_CASE("batch mode syncs each changed directory once per batch", "[durability]") {
   for (Durability d : {Durability::kFull, Durability::kBatch, Durability::kNone}) {
     FaultFileSystem fs;

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <set>
 
 #include "storage/maildir/sha256.h"
@@ -60,6 +61,24 @@ TEST_CASE("file names parse back into unique part and uid and size and flags", "
   CHECK(!ParseMessageName("").ok());
   CHECK(!ParseMessageName("a/b").ok());
   CHECK(!ParseMessageName("1.M.h,U=99999999999:2,").value().uid);
+}
+
+TEST_CASE("random file names parse without harm", "[flags]") {
+  std::mt19937 rng(3);
+  const std::string alphabet = "0123456789.,:=USWMPQR2abDFPRST/\\\xff";
+  for (int i = 0; i < 20000; ++i) {
+    std::string name;
+    size_t len = rng() % 40;
+    for (size_t k = 0; k < len; ++k) name.push_back(alphabet[rng() % alphabet.size()]);
+    Result<ParsedName> p = ParseMessageName(name);
+    if (!p.ok()) continue;
+    // Rewriting the flags of any parsed name keeps its base and stays parseable.
+    std::string renamed = WithFlags(*p, kFlagSeen);
+    Result<ParsedName> again = ParseMessageName(renamed);
+    REQUIRE(again.ok());
+    CHECK(again->base == p->base);
+    CHECK((again->flags & kFlagSeen) != 0);
+  }
 }
 
 TEST_CASE("unique names are unique and carry a sanitised host", "[unique]") {
