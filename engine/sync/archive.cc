@@ -382,6 +382,20 @@ Status Archive::SetFolderError(ArchiveFolder* folder, const std::string& error) 
   return index_->SetFolderError(folder->id, error);
 }
 
+Result<std::optional<index::FolderRecord>> Archive::FindFolder(const std::string& remote_name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return index_->FindFolderByRemoteName(remote_name);
+}
+
+Status Archive::RecordFolderError(const std::string& remote_name, const std::string& error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  MH_RETURN_IF_ERROR(FlushLocked());
+  MH_ASSIGN_OR_RETURN(std::optional<index::FolderRecord> f,
+                      index_->FindFolderByRemoteName(remote_name));
+  if (!f) return Status::Ok();
+  return index_->SetFolderError(f->id, error);
+}
+
 Status Archive::MarkGoneFolders(const std::vector<std::string>& remote_names_seen) {
   std::lock_guard<std::mutex> lock(mu_);
   std::set<std::string> seen(remote_names_seen.begin(), remote_names_seen.end());

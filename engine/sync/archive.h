@@ -125,12 +125,17 @@ class Archive {
   // one durable commit.
   Status FinishFolder(ArchiveFolder* folder, const index::FolderSyncState& state);
   Status SetFolderError(ArchiveFolder* folder, const std::string& error);
+  // By remote name, whether or not the folder was opened in this run.
+  Result<std::optional<index::FolderRecord>> FindFolder(const std::string& remote_name);
+  Status RecordFolderError(const std::string& remote_name, const std::string& error);
   // Folders the index knows that the server no longer lists.
   Status MarkGoneFolders(const std::vector<std::string>& remote_names_seen);
 
   // Makes everything written so far durable and commits the index.
   Status Flush();
 
+  // Direct access for single-threaded callers (CLI commands, tests); sync
+  // workers go through the methods above, which serialise index access.
   index::Index& index() { return *index_; }
   maildir::Maildir& maildir() { return *maildir_; }
   const ArchiveOptions& options() const { return options_; }

@@ -18,7 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -330,20 +330,39 @@ void DovecotServer::Expunge(const std::string& user, const std::string& folder, 
 
 std::vector<ServerMessage> DovecotServer::Messages(const std::string& user,
                                                    const std::string& folder) {
-  std::string out =
-      Doveadm({"-f", "json", "fetch", "-u", user, "uid flags text", "mailbox", folder});
+  // UIDs and flags from Dovecot; the bytes from its Maildir files (for
+  // Maildir, the message GUID is the file's base name). Reading the files
+  // avoids doveadm's text escaping, so the comparison is byte-exact.
+  std::string dir = Doveadm({"mailbox", "path", "-u", user, folder});
+  while (!dir.empty() && dir.back() == '\n') dir.pop_back();
+  std::map<std::string, std::string> files;  // base name -> path
+  for (const char* sub : {"/cur", "/new"}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir + sub, ec)) {
+      std::string name = entry.path().filename().string();
+      files[name.substr(0, name.find(':'))] = entry.path().string();
+    }
+  }
+  std::istringstream lines(
+      Doveadm({"-f", "tab", "fetch", "-u", user, "uid guid flags", "mailbox", folder}));
   std::vector<ServerMessage> messages;
-  auto json = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) Die("cannot parse doveadm fetch output for " + user + "/" + folder);
-  for (const auto& row : json) {
+  std::string line;
+  std::getline(lines, line);  // column titles
+  while (std::getline(lines, line)) {
+    auto t1 = line.find('\t');
+    auto t2 = line.find('\t', t1 + 1);
+    if (t1 == std::string::npos || t2 == std::string::npos) continue;
     ServerMessage m;
-    m.uid = static_cast<uint32_t>(std::stoul(row.at("uid").get<std::string>()));
-    std::istringstream flags(row.at("flags").get<std::string>());
+    m.uid = static_cast<uint32_t>(std::stoul(line.substr(0, t1)));
+    std::string guid = line.substr(t1 + 1, t2 - t1 - 1);
+    std::istringstream flags(line.substr(t2 + 1));
     std::string flag;
     while (flags >> flag) {
       if (flag != "\\Recent") m.flags.push_back(flag);
     }
-    m.bytes = ToCrlf(row.at("text").get<std::string>());
+    auto it = files.find(guid);
+    if (it == files.end()) Die("no Maildir file for " + user + "/" + folder + " uid " + line);
+    m.bytes = ToCrlf(ReadFile(it->second));
     messages.push_back(std::move(m));
   }
   return messages;

@@ -94,9 +94,12 @@ TEST_CASE("PlanRemap pairs messages by Message-ID, size and INTERNALDATE") {
       {6, 6, {"<gone@x>", 10, 10}},
   };
   std::vector<RemapCandidate> remote = {
-      {0, 31, {"<a@x>", 100, 1000}}, {0, 32, {"<b@x>", 201, 2000}},  // size differs: a different
-                                                                     // message
-      {0, 33, {"", 300, 3000}},      {0, 34, {"<dup@x>", 50, 500}}, {0, 35, {"<dup@x>", 50, 500}},
+      {0, 31, {"<a@x>", 100, 1000}},
+      {0, 32, {"<b@x>", 201, 2000}},  // size differs: a different
+                                      // message
+      {0, 33, {"", 300, 3000}},
+      {0, 34, {"<dup@x>", 50, 500}},
+      {0, 35, {"<dup@x>", 50, 500}},
       {0, 36, {"<dup@x>", 50, 500}},
   };
   RemapPlan plan = PlanRemap(local, remote);

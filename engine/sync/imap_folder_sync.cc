@@ -1,0 +1,270 @@
+#include "engine/sync/imap_folder_sync.h"
+
+#include <algorithm>
+
+#include "storage/mime/header_block.h"
+
+namespace mailhoard::sync {
+namespace {
+
+using imap::SequenceSet;
+
+// Streams one body into an IncomingMessage (tmp/ file + scanner).
+class ArchiveBodySink : public imap::BodySink {
+ public:
+  explicit ArchiveBodySink(std::unique_ptr<IncomingMessage> message)
+      : message_(std::move(message)) {}
+  Status Write(const char* data, size_t len) override { return message_->Write(data, len); }
+  Status Finish() override { return Status::Ok(); }
+  IncomingMessage& message() { return *message_; }
+
+ private:
+  std::unique_ptr<IncomingMessage> message_;
+};
+
+class ArchiveHandler : public imap::MessageHandler {
+ public:
+  ArchiveHandler(Archive& archive, ArchiveFolder* folder, uint32_t uidvalidity,
+                 const ImapSyncOptions& options, FolderResult* result, uint64_t expected)
+      : archive_(archive),
+        folder_(folder),
+        uidvalidity_(uidvalidity),
+        options_(options),
+        result_(result),
+        expected_(expected) {}
+
+  Result<std::unique_ptr<imap::BodySink>> OpenBody(const imap::BodyLiteralInfo&) override {
+    if (options_.cancel && options_.cancel->load()) {
+      return Status::Error(ErrorCode::kCancelled, "stopped by a signal");
+    }
+    MH_ASSIGN_OR_RETURN(auto message, archive_.NewMessage(folder_));
+    return std::unique_ptr<imap::BodySink>(new ArchiveBodySink(std::move(message)));
+  }
+
+  Status OnMessage(const imap::FetchResponse& fetch,
+                   std::unique_ptr<imap::BodySink> sink) override {
+    if (!fetch.uid) return Status::Ok();
+    if (!sink) {
+      // Exchange answers a message it cannot retrieve with an empty FETCH or
+      // a NIL body: nothing to archive. It is not recorded as seen, so the
+      // next run asks again.
+      ++result_->unfetchable;
+      return Status::Ok();
+    }
+    auto* body = static_cast<ArchiveBodySink*>(sink.get());
+    IncomingMeta meta;
+    meta.uidvalidity = uidvalidity_;
+    meta.uid = *fetch.uid;
+    if (fetch.flags) meta.flags = FlagSet(*fetch.flags);
+    if (fetch.internal_date) meta.internal_date = fetch.internal_date->utc;
+    meta.modseq = fetch.modseq.value_or(0);
+    meta.gm_msgid = fetch.gm_msgid;
+    uint64_t size = body->message().size();
+    MH_RETURN_IF_ERROR(body->message().Commit(meta).status());
+    ++result_->fetched;
+    result_->bytes += size;
+    max_uid_ = std::max(max_uid_, *fetch.uid);
+    if (options_.on_progress) {
+      options_.on_progress({result_->name, result_->fetched, expected_, result_->bytes, false});
+    }
+    return Status::Ok();
+  }
+
+  uint32_t max_uid() const { return max_uid_; }
+
+ private:
+  Archive& archive_;
+  ArchiveFolder* folder_;
+  uint32_t uidvalidity_;
+  const ImapSyncOptions& options_;
+  FolderResult* result_;
+  uint64_t expected_;
+  uint32_t max_uid_ = 0;
+};
+
+RemoteFolderInfo RemoteInfo(const imap::MailboxInfo& m) {
+  return {m.raw_name, m.name, m.delimiter, m.special_use};
+}
+
+uint32_t MaxUid(const std::vector<LocalMessage>& local) {
+  return local.empty() ? 0 : local.back().uid;
+}
+
+// UIDVALIDITY changed: identify what we already have by Message-ID, size
+// and INTERNALDATE (headers only), and return the UIDs still to download.
+Result<std::vector<uint32_t>> Remap(imap::ImapClient& client, Archive& archive,
+                                    ArchiveFolder* folder, uint32_t uidvalidity,
+                                    FolderResult* result) {
+  std::vector<RemapCandidate> remote;
+  SequenceSet all;
+  all.AddRange(1, SequenceSet::kStar);
+  MH_RETURN_IF_ERROR(
+      client.FetchHeaderKeys(all, [&](uint32_t uid, std::string_view message_id, uint64_t size,
+                                      const imap::InternalDate& date) {
+        // The index keeps Message-IDs as storage/mime normalises them.
+        std::string id = mime::NormalizeMessageId(message_id).value_or("");
+        remote.push_back({0, uid, {std::move(id), size, date.utc}});
+        return Status::Ok();
+      }));
+  MH_ASSIGN_OR_RETURN(std::vector<RemapCandidate> local,
+                      archive.RemapCandidates(folder, uidvalidity, remote));
+  RemapPlan plan = PlanRemap(std::move(local), std::move(remote));
+  for (const auto& m : plan.matched) {
+    MH_RETURN_IF_ERROR(archive.Remap(m.local_id, uidvalidity, m.new_uid));
+  }
+  result->remapped = plan.matched.size();
+  return plan.fetch;
+}
+
+// Flag changes and expunges for messages we already hold.
+Status SyncChanges(imap::ImapClient& client, Archive& archive, ArchiveFolder* folder,
+                   const imap::SelectedMailbox& box, bool used_qresync,
+                   const ImapSyncOptions& options, FolderResult* result) {
+  MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local,
+                      archive.LocalMessages(folder, box.uidvalidity));
+  if (local.empty()) return Status::Ok();
+  uint32_t last = MaxUid(local);
+  SequenceSet known;
+  known.AddRange(1, last);
+  ChangePlan plan;
+  uint64_t stored_modseq = folder->record.highestmodseq;
+  if (used_qresync) {
+    std::vector<RemoteMessage> changed;
+    for (const auto& c : box.changed) changed.push_back({c.uid, FlagSet(c.flags)});
+    MH_ASSIGN_OR_RETURN(std::vector<uint32_t> vanished, box.vanished.Expand(10'000'000));
+    plan = PlanFromChanges(local, changed, vanished);
+  } else if (client.condstore() && stored_modseq > 0 && box.highestmodseq) {
+    std::vector<RemoteMessage> changed;
+    MH_RETURN_IF_ERROR(client.FetchFlags(
+        known, stored_modseq, false,
+        [&](uint32_t uid, const std::vector<std::string>& flags, std::optional<uint64_t>) {
+          changed.push_back({uid, FlagSet(flags)});
+          return Status::Ok();
+        }));
+    std::sort(changed.begin(), changed.end(),
+              [](const RemoteMessage& a, const RemoteMessage& b) { return a.uid < b.uid; });
+    plan = PlanFromChanges(local, changed, {});
+    // CONDSTORE without QRESYNC reports no expunges: compare UIDs, but only
+    // when the count says something went.
+    size_t alive = std::count_if(local.begin(), local.end(),
+                                 [](const LocalMessage& m) { return !m.expunged; });
+    uint32_t newer = box.uidnext.value_or(last + 1) - last - 1;  // upper bound of new mail
+    if (box.exists != alive + newer) {
+      MH_ASSIGN_OR_RETURN(std::vector<uint32_t> uids, client.SearchAllUids());
+      std::vector<RemoteMessage> listing;
+      for (uint32_t uid : uids) listing.push_back({uid, FlagSet()});
+      ChangePlan gone = PlanFromFullListing(local, listing);
+      plan.expunged = gone.expunged;
+    }
+  } else {
+    // No CONDSTORE (Microsoft 365): one FLAGS listing of what we hold tells
+    // both flag changes and expunges.
+    std::vector<RemoteMessage> listing;
+    listing.reserve(local.size());
+    MH_RETURN_IF_ERROR(client.FetchFlags(
+        known, std::nullopt, false,
+        [&](uint32_t uid, const std::vector<std::string>& flags, std::optional<uint64_t>) {
+          listing.push_back({uid, FlagSet(flags)});
+          return Status::Ok();
+        }));
+    std::sort(listing.begin(), listing.end(),
+              [](const RemoteMessage& a, const RemoteMessage& b) { return a.uid < b.uid; });
+    plan = PlanFromFullListing(local, listing);
+  }
+  if (options.dry_run) {
+    result->flag_updates = plan.flag_updates.size();
+    result->expunged = plan.expunged.size();
+    return Status::Ok();
+  }
+  for (const auto& update : plan.flag_updates) {
+    MH_RETURN_IF_ERROR(archive.ApplyFlags(folder, update));
+  }
+  result->flag_updates = plan.flag_updates.size();
+  MH_RETURN_IF_ERROR(archive.ApplyExpunges(folder, box.uidvalidity, plan.expunged, options.policy));
+  result->expunged = plan.expunged.size();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTask& task,
+                      const ImapSyncOptions& options, FolderResult* result) {
+  const imap::MailboxInfo& mailbox = task.mailbox;
+  MH_ASSIGN_OR_RETURN(std::optional<index::FolderRecord> known,
+                      archive.FindFolder(mailbox.raw_name));
+  bool synced_before = known && known->last_sync_at.has_value();
+  std::optional<imap::QresyncParams> qresync;
+  if (client.qresync() && synced_before && known->highestmodseq > 0) {
+    qresync = imap::QresyncParams{known->uidvalidity, known->highestmodseq, std::nullopt};
+  }
+  MH_ASSIGN_OR_RETURN(imap::SelectedMailbox box, client.Examine(mailbox.raw_name, qresync));
+  bool validity_changed = synced_before && known->uidvalidity != box.uidvalidity;
+  bool used_qresync = qresync && !validity_changed;
+
+  MH_ASSIGN_OR_RETURN(ArchiveFolder * folder,
+                      archive.OpenFolder(RemoteInfo(mailbox), box.uidvalidity));
+  result->adopted = folder->adopted;
+
+  std::vector<uint32_t> refetch;
+  if (validity_changed) {
+    result->action = FolderAction::kUidValidityChanged;
+    MH_ASSIGN_OR_RETURN(refetch, Remap(client, archive, folder, box.uidvalidity, result));
+    used_qresync = false;
+  }
+  if (synced_before || folder->adopted > 0 || validity_changed) {
+    // The stored modseq belongs to the old UIDVALIDITY after a change.
+    if (validity_changed) folder->record.highestmodseq = 0;
+    MH_RETURN_IF_ERROR(SyncChanges(client, archive, folder, box, used_qresync, options, result));
+  }
+
+  MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local,
+                      archive.LocalMessages(folder, box.uidvalidity));
+  // Resume point: what the index holds (a crashed run committed batches of
+  // it) or, for messages known but not stored (none today), the state.
+  uint32_t last_seen = MaxUid(local);
+  if (!validity_changed) last_seen = std::max(last_seen, folder->record.last_uid_seen);
+  uint64_t expected =
+      box.uidnext && *box.uidnext > last_seen + 1 ? *box.uidnext - last_seen - 1 : 0;
+
+  ArchiveHandler handler(archive, folder, box.uidvalidity, options, result, expected);
+  if (!options.dry_run) {
+    if (!refetch.empty()) {
+      // After a re-map: exactly the messages that had no twin, even below
+      // the highest UID we now hold.
+      std::vector<uint32_t> below;
+      for (uint32_t uid : refetch) {
+        if (uid <= last_seen) below.push_back(uid);
+      }
+      if (!below.empty()) {
+        MH_RETURN_IF_ERROR(client.FetchMessages(SequenceSet::FromSorted(below), handler));
+      }
+    }
+    bool maybe_new = !box.uidnext || *box.uidnext > last_seen + 1;
+    if (maybe_new && box.exists > 0) {
+      SequenceSet fresh;
+      fresh.AddRange(last_seen + 1, SequenceSet::kStar);
+      MH_RETURN_IF_ERROR(client.FetchMessages(fresh, handler));
+    }
+  } else {
+    result->fetched = expected;
+    return Status::Ok();
+  }
+
+  index::FolderSyncState state;
+  state.uidvalidity = box.uidvalidity;
+  state.uidnext = box.uidnext.value_or(std::max(last_seen, handler.max_uid()) + 1);
+  state.highestmodseq = box.nomodseq ? 0 : box.highestmodseq.value_or(0);
+  state.messages = box.exists;
+  state.last_uid_seen = std::max(last_seen, handler.max_uid());
+  MH_RETURN_IF_ERROR(archive.FinishFolder(folder, state));
+  folder->record.last_uid_seen = state.last_uid_seen;
+  folder->record.highestmodseq = state.highestmodseq;
+  folder->record.uidvalidity = state.uidvalidity;
+  folder->record.last_sync_at = 1;
+  if (options.on_progress) {
+    options.on_progress({result->name, result->fetched, expected, result->bytes, true});
+  }
+  return Status::Ok();
+}
+
+}  // namespace mailhoard::sync

@@ -1,0 +1,225 @@
+#include "engine/sync/imap_sync.h"
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "engine/sync/imap_folder_sync.h"
+
+namespace mailhoard::sync {
+namespace {
+
+bool Cancelled(const ImapSyncOptions& o) { return o.cancel && o.cancel->load(); }
+
+void Sleep(const ImapSyncOptions& o, std::chrono::milliseconds d) {
+  if (o.sleep) {
+    o.sleep(d);
+  } else {
+    std::this_thread::sleep_for(d);
+  }
+}
+
+Result<std::unique_ptr<imap::ImapClient>> ConnectAndLogin(const ImapSyncOptions& o) {
+  auto connected = o.connect ? o.connect(o.client) : imap::ImapClient::Connect(o.client);
+  if (!connected.ok()) return connected.status();
+  std::unique_ptr<imap::ImapClient> client = std::move(connected).value();
+  MH_RETURN_IF_ERROR(client->Login(o.credentials));
+  return client;
+}
+
+// Transient failures (network, BYE, throttling) are retried with backoff;
+// the server's own suggestion (Microsoft's "Suggested Backoff Time") wins.
+std::chrono::milliseconds Backoff(const ImapSyncOptions& o, const Status& s, int attempt) {
+  if (s.retry_after()) return *s.retry_after();
+  return o.backoff * (1 << std::min(attempt, 6));
+}
+
+LocalFolderState LocalState(Archive& archive, const std::string& raw_name) {
+  LocalFolderState state;
+  auto found = archive.FindFolder(raw_name);
+  if (!found.ok() || !found->has_value() || !(*found)->last_sync_at) return state;
+  const index::FolderRecord& f = **found;
+  state.known = true;
+  state.uidvalidity = f.uidvalidity;
+  state.uidnext = f.uidnext;
+  state.messages = f.messages;
+  state.highestmodseq = f.highestmodseq;
+  state.last_uid_seen = f.last_uid_seen;
+  return state;
+}
+
+RemoteFolderState RemoteState(const imap::StatusResponse& s) {
+  return {s.uidvalidity.value_or(0), s.uidnext.value_or(0), s.messages.value_or(0),
+          s.highestmodseq};
+}
+
+// The shared queue of folders and the one connection handed from the
+// listing to the first worker.
+struct WorkQueue {
+  std::mutex mu;
+  std::deque<size_t> pending;  // indexes into tasks/results
+  std::unique_ptr<imap::ImapClient> first_client;
+  Status fatal;  // an authentication failure stops everyone
+};
+
+void Worker(Archive& archive, const ImapSyncOptions& o, const std::vector<FolderTask>& tasks,
+            std::vector<FolderResult>& results, WorkQueue& queue) {
+  std::unique_ptr<imap::ImapClient> client;
+  {
+    std::lock_guard<std::mutex> lock(queue.mu);
+    client = std::move(queue.first_client);
+  }
+  for (;;) {
+    size_t i;
+    {
+      std::lock_guard<std::mutex> lock(queue.mu);
+      if (queue.pending.empty() || !queue.fatal.ok()) break;
+      i = queue.pending.front();
+      queue.pending.pop_front();
+    }
+    FolderResult& result = results[i];
+    Status status;
+    for (int attempt = 0; attempt < o.attempts; ++attempt) {
+      if (Cancelled(o)) {
+        status = Status::Error(ErrorCode::kCancelled, "stopped by a signal");
+        break;
+      }
+      ++result.attempts;
+      if (!client || client->broken()) {
+        client.reset();
+        auto connected = ConnectAndLogin(o);
+        if (!connected.ok()) {
+          status = connected.status();
+          if (status.retry() == RetryClass::kAuth || !status.transient()) break;
+          Sleep(o, Backoff(o, status, attempt));
+          continue;
+        }
+        client = std::move(connected).value();
+      }
+      status = SyncImapFolder(*client, archive, tasks[i], o, &result);
+      if (status.ok() || !status.transient() || Cancelled(o)) break;
+      // The connection may still be usable after a tagged NO; a transient
+      // one almost always means it is gone.
+      if (client->broken()) client.reset();
+      Sleep(o, Backoff(o, status, attempt));
+    }
+    result.status = status;
+    if (status.retry() == RetryClass::kAuth) {
+      std::lock_guard<std::mutex> lock(queue.mu);
+      queue.fatal = status;
+    }
+  }
+  if (client && !client->broken()) (void)client->Logout();
+}
+
+}  // namespace
+
+bool SyncResult::ok() const { return status.ok() && failed_folders() == 0; }
+
+uint64_t SyncResult::failed_folders() const {
+  return std::count_if(folders.begin(), folders.end(),
+                       [](const FolderResult& f) { return !f.status.ok(); });
+}
+
+uint64_t SyncResult::fetched() const {
+  uint64_t n = 0;
+  for (const auto& f : folders) n += f.fetched;
+  return n;
+}
+
+uint64_t SyncResult::bytes() const {
+  uint64_t n = 0;
+  for (const auto& f : folders) n += f.bytes;
+  return n;
+}
+
+SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
+  SyncResult result;
+  // Connect, log in and list, retrying transient failures.
+  std::unique_ptr<imap::ImapClient> client;
+  std::vector<imap::MailboxInfo> mailboxes;
+  for (int attempt = 0;; ++attempt) {
+    auto connected = ConnectAndLogin(o);
+    Status s = connected.status();
+    if (connected.ok()) {
+      client = std::move(connected).value();
+      auto listed = client->ListMailboxes(/*with_status=*/true);
+      if (listed.ok()) {
+        mailboxes = std::move(listed).value();
+        break;
+      }
+      s = listed.status();
+    }
+    if (!s.transient() || attempt + 1 >= o.attempts || Cancelled(o)) {
+      result.status = s;
+      return result;
+    }
+    Sleep(o, Backoff(o, s, attempt));
+  }
+
+  // Decide per folder, from the one LIST-STATUS (or pipelined STATUS) round
+  // trip: unchanged folders are not even opened.
+  std::vector<FolderTask> tasks;
+  std::vector<std::string> seen;
+  std::vector<uint32_t> sizes;
+  for (const auto& m : mailboxes) {
+    if (m.noselect || m.nonexistent) continue;
+    seen.push_back(m.raw_name);
+    if (!o.filter.Matches(m.name, m.delimiter)) continue;
+    ++result.folders_listed;
+    FolderAction action = FolderAction::kIncremental;
+    if (m.status && m.status->uidvalidity) {
+      action = DecideFolder(RemoteState(*m.status), LocalState(archive, m.raw_name), o.decisions);
+    } else if (!LocalState(archive, m.raw_name).known) {
+      action = FolderAction::kFull;
+    }
+    if (action == FolderAction::kSkip) {
+      ++result.folders_skipped;
+      continue;
+    }
+    tasks.push_back({m, action});
+    sizes.push_back(m.status ? m.status->messages.value_or(0) : 0);
+  }
+  if (!o.dry_run) {
+    Status gone = archive.MarkGoneFolders(seen);
+    if (!gone.ok()) {
+      result.status = gone;
+      return result;
+    }
+  }
+
+  // Largest first, so the long pole starts early.
+  std::vector<size_t> order(tasks.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
+  result.folders.resize(tasks.size());
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    result.folders[i].name = tasks[i].mailbox.name;
+    result.folders[i].action = tasks[i].action;
+  }
+  WorkQueue queue;
+  queue.pending.assign(order.begin(), order.end());
+  queue.first_client = std::move(client);
+  int workers = std::max(1, std::min<int>(o.connections, static_cast<int>(tasks.size())));
+  std::vector<std::thread> threads;
+  for (int w = 1; w < workers; ++w) {
+    threads.emplace_back([&] { Worker(archive, o, tasks, result.folders, queue); });
+  }
+  Worker(archive, o, tasks, result.folders, queue);
+  for (auto& t : threads) t.join();
+  if (!queue.fatal.ok()) result.status = queue.fatal;
+
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    const FolderResult& f = result.folders[i];
+    if (f.status.ok() || o.dry_run) continue;
+    // Best effort: the run's result already carries the error.
+    (void)archive.RecordFolderError(tasks[i].mailbox.raw_name, f.status.ToString());
+  }
+  Status flushed = archive.Flush();
+  if (result.status.ok() && !flushed.ok()) result.status = flushed;
+  return result;
+}
+
+}  // namespace mailhoard::sync
