@@ -33,6 +33,14 @@ constexpr std::string_view kOAuthKeys[] = {"flow",
                                            "scopes",
                                            "ca_file"};
 
+bool IsEnvName(std::string_view s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
 uint16_t DefaultPort(Protocol protocol, TlsMode tls) {
   const bool implicit = tls == TlsMode::kImplicit;
   if (protocol == Protocol::kPop3) return implicit ? 995 : 110;
@@ -298,6 +306,13 @@ Status ReadSecretSource(const TableReader& r, std::string_view prefix, SecretSou
       MH_RETURN_IF_ERROR(r.ReadPath(key, &out->value));
     } else {
       MH_RETURN_IF_ERROR(r.ReadString(key, &out->value));
+    }
+    if (kind == SecretSource::Kind::kEnv && !IsEnvName(out->value)) {
+      // `password_env = "$PW"` would look up a variable literally named "$PW".
+      return r.ValueError(key,
+                          "expected the name of an environment variable (letters, digits, "
+                          "'_', without '$'), got \"" +
+                              out->value + "\"");
     }
   }
   return Status::Ok();

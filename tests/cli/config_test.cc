@@ -221,6 +221,15 @@ TEST_CASE("password sources: exactly one for password auths", "[config][errors]"
         "from the [accounts.work.oauth] table)");
 }
 
+TEST_CASE("password_env takes a variable name, not its value", "[config][errors]") {
+  const std::string head = "archive = \"/a\"\n[accounts.w]\nhost = \"h\"\nuser = \"u\"\n";
+  CHECK(ErrorOf(head + "password_env = \"$PW\"\n") ==
+        "t.toml:5:16: accounts.w.password_env: expected the name of an environment variable "
+        "(letters, digits, '_', without '$'), got \"$PW\"");
+  CHECK_FALSE(Parse(head + "password_env = \"1PW\"\n").ok());
+  CHECK(Parse(head + "password_env = \"MAIL_PW_2\"\n")->accounts[0].password.value == "MAIL_PW_2");
+}
+
 TEST_CASE("account names are restricted to a safe charset", "[config][errors]") {
   for (const char* bad : {"\"my work\"", "\"../x\"", "\".hidden\"", "\"a/b\"", "\"\""}) {
     INFO(bad);
