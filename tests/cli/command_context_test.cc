@@ -17,7 +17,7 @@ TEST_CASE("account failures are printed with their exit code", "[context]") {
   CHECK(err.str() == "mailhoard: connecting to h:993: refused\n");
 }
 
-TEST_CASE("-q silences a held lock but not real failures", "[context]") {
+TEST_CASE("a held lock is silent under -q, real failures are not", "[context]") {
   std::ostringstream out, err;
   CommandContext ctx(out, err);
   const Status locked = Status::Error(ErrorCode::kLocked, "account work is being synced");
