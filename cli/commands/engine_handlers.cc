@@ -20,13 +20,10 @@ int NotAvailableYet(CommandContext& ctx, const char* command) {
 
 }  // namespace
 
-int RunSync(CommandContext& ctx, const SyncOptions&) { return NotAvailableYet(ctx, "sync"); }
-int RunStatus(CommandContext& ctx, const StatusOptions&) { return NotAvailableYet(ctx, "status"); }
 int RunFolders(CommandContext& ctx, const FoldersOptions&) {
   return NotAvailableYet(ctx, "folders");
 }
 int RunLogin(CommandContext& ctx, const LoginOptions&) { return NotAvailableYet(ctx, "login"); }
-int RunSearch(CommandContext& ctx, const SearchOptions&) { return NotAvailableYet(ctx, "search"); }
 int RunVerify(CommandContext& ctx, const VerifyOptions&) { return NotAvailableYet(ctx, "verify"); }
 int RunExport(CommandContext& ctx, const ExportOptions&) { return NotAvailableYet(ctx, "export"); }
 

@@ -1,0 +1,130 @@
+#include "cli/commands/account_session.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "cli/credentials.h"
+#include "storage/index/index.h"
+
+namespace mailhoard::cli {
+
+std::string TokenStorePath(const AccountConfig& account) {
+  return account.archive_dir + "/.oauth-token.json";
+}
+
+Result<auth::OAuthEndpoints> OAuthEndpointsFor(const AccountConfig& account,
+                                               std::vector<std::string>* warnings) {
+  if (!account.oauth) return InvalidArgument("account " + account.name + " has no [oauth] table");
+  const OAuthConfig& o = *account.oauth;
+  auth::OAuthEndpoints e;
+  e.device_url = o.device_url;
+  e.token_url = o.token_url;
+  e.authorize_url = o.authorize_url;
+  for (const auto& s : o.scopes) e.scopes += (e.scopes.empty() ? "" : " ") + s;
+  e.client_id = o.client_id;
+  e.tenant = o.tenant;
+  if (o.client_secret.present()) {
+    MH_ASSIGN_OR_RETURN(std::string secret, ResolveSecret(o.client_secret, warnings));
+    e.client_secret = std::move(secret);
+  }
+  return e;
+}
+
+std::shared_ptr<auth::OAuthClient> MakeOAuthClient(const AccountConfig& account,
+                                                   const auth::OAuthEndpoints& endpoints) {
+  auth::OAuthClientOptions options;
+  options.account = account.name;
+  if (account.oauth) options.http.ca_file = account.oauth->ca_file;
+  // Test and private identity providers on loopback may be plain http.
+  options.http.allow_http = endpoints.token_url.rfind("http://127.", 0) == 0 ||
+                            endpoints.token_url.rfind("http://localhost", 0) == 0;
+  return std::make_shared<auth::OAuthClient>(endpoints, options);
+}
+
+Result<std::unique_ptr<sync::Archive>> OpenArchive(const AccountConfig& account) {
+  sync::ArchiveOptions o;
+  o.account_dir = account.archive_dir;
+  o.layout = account.layout == Layout::kNested ? maildir::Layout::kNested
+                                               : maildir::Layout::kMaildirPlusPlus;
+  switch (account.durability) {
+    case Durability::kFull:
+      o.durability = maildir::Durability::kFull;
+      break;
+    case Durability::kBatch:
+      o.durability = maildir::Durability::kBatch;
+      break;
+    case Durability::kNone:
+      o.durability = maildir::Durability::kNone;
+      break;
+  }
+  o.line_endings = account.line_endings == LineEndings::kLf ? maildir::LineEndings::kLf
+                                                            : maildir::LineEndings::kAsIs;
+  o.now = [] { return static_cast<int64_t>(std::time(nullptr)); };
+  return sync::Archive::Open(std::move(o));
+}
+
+Result<std::unique_ptr<index::Index>> OpenIndexReadOnly(const AccountConfig& account) {
+  index::IndexOptions o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  return index::Index::Open(account.archive_dir + "/.mailhoard.sqlite", o);
+}
+
+net::ConnectOptions ConnectOptionsFor(const AccountConfig& account) {
+  net::ConnectOptions c;
+  switch (account.tls) {
+    case TlsMode::kImplicit:
+      c.tls = net::TlsMode::kImplicit;
+      break;
+    case TlsMode::kStartTls:
+      c.tls = net::TlsMode::kStartTls;
+      break;
+    case TlsMode::kNone:
+      c.tls = net::TlsMode::kNone;
+      break;
+  }
+  c.tls_options.verify = account.tls_verify;
+  c.tls_options.ca_file = account.tls_ca_file;
+  c.tls_options.fingerprint = account.tls_fingerprint;
+  return c;
+}
+
+imap::AuthMethod ImapAuthFor(const AccountConfig& account) {
+  switch (account.auth) {
+    case AuthMethod::kPlain:
+      return imap::AuthMethod::kAuto;
+    case AuthMethod::kLogin:
+      return imap::AuthMethod::kSaslLogin;
+    case AuthMethod::kXoauth2:
+      return imap::AuthMethod::kXOAuth2;
+    case AuthMethod::kOauthBearer:
+      return imap::AuthMethod::kOAuthBearer;
+    case AuthMethod::kUser:
+    case AuthMethod::kApop:
+      return imap::AuthMethod::kLoginCommand;
+  }
+  return imap::AuthMethod::kAuto;
+}
+
+Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
+                                          std::vector<std::string>* warnings) {
+  AccountCredentials c;
+  c.user = account.user;
+  if (IsOAuth(account.auth)) {
+    MH_ASSIGN_OR_RETURN(auth::OAuthEndpoints endpoints, OAuthEndpointsFor(account, warnings));
+    auto provider = std::make_shared<auth::OAuthTokenProvider>(
+        auth::TokenStore(TokenStorePath(account)), MakeOAuthClient(account, endpoints));
+    c.tokens = provider;
+    c.secret = [provider] { return provider->AccessToken(); };
+    c.refresh = [provider] { return provider->ForceRefresh(); };
+    return c;
+  }
+  // Resolved once, up front: a password_cmd that prompts or fails should do
+  // so before any connection is opened, and only once per run.
+  MH_ASSIGN_OR_RETURN(std::string password, ResolveSecret(account.password, warnings));
+  auto shared = std::make_shared<std::string>(std::move(password));
+  c.secret = [shared]() -> Result<std::string> { return *shared; };
+  return c;
+}
+
+}  // namespace mailhoard::cli

@@ -1,0 +1,47 @@
+// From an [accounts.NAME] config to the engine's options: the Archive, the
+// IMAP client and credentials (password sources, OAuth2 token provider).
+// Shared by every engine-backed command.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/config_types.h"
+#include "engine/auth/token_store.h"
+#include "engine/core/status.h"
+#include "engine/imap/client/imap_client.h"
+#include "engine/sync/archive.h"
+
+namespace mailhoard::cli {
+
+// Where an account's OAuth2 tokens live: next to its archive, owner-only.
+std::string TokenStorePath(const AccountConfig& account);
+
+// The OAuth2 endpoints of an account (preset values already filled in by
+// the config loader) with its client secret resolved.
+Result<auth::OAuthEndpoints> OAuthEndpointsFor(const AccountConfig& account,
+                                               std::vector<std::string>* warnings);
+std::shared_ptr<auth::OAuthClient> MakeOAuthClient(const AccountConfig& account,
+                                                   const auth::OAuthEndpoints& endpoints);
+
+Result<std::unique_ptr<sync::Archive>> OpenArchive(const AccountConfig& account);
+// Read-only access to an account's index (status, search, verify).
+Result<std::unique_ptr<index::Index>> OpenIndexReadOnly(const AccountConfig& account);
+
+// TLS mode, CA, pin and timeouts of the account's server.
+net::ConnectOptions ConnectOptionsFor(const AccountConfig& account);
+
+// Credentials that fetch the secret lazily: a password from its source, or
+// an OAuth2 access token (refreshed, with rotation) from the token store.
+struct AccountCredentials {
+  std::string user;
+  std::function<Result<std::string>()> secret;
+  std::function<Result<std::string>()> refresh;  // null for passwords
+  std::shared_ptr<auth::TokenSource> tokens;     // kept alive for the callbacks
+};
+Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
+                                          std::vector<std::string>* warnings);
+
+imap::AuthMethod ImapAuthFor(const AccountConfig& account);
+
+}  // namespace mailhoard::cli

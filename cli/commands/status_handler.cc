@@ -1,0 +1,143 @@
+// `mailhoard status [ACCOUNT]`: what each account holds and how its last
+// runs went, from the index alone (no network).
+#include <ctime>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands/account_session.h"
+#include "cli/commands/engine_handlers.h"
+#include "storage/index/index.h"
+
+namespace mailhoard::cli {
+namespace {
+
+std::string When(std::optional<int64_t> t) {
+  if (!t) return "never";
+  char buf[32];
+  time_t tt = static_cast<time_t>(*t);
+  tm tm_utc;
+  gmtime_r(&tt, &tm_utc);
+  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm_utc);
+  return buf;
+}
+
+std::optional<int64_t> MetaTime(index::Index& idx, const char* key) {
+  auto v = idx.GetMeta(key);
+  if (!v.ok() || !v->has_value()) return std::nullopt;
+  return std::stoll(**v);
+}
+
+struct FolderCounts {
+  uint64_t messages = 0, bytes = 0, expunged = 0, unfetchable = 0;
+};
+
+// Microsoft's refresh tokens die after 90 days without use.
+constexpr int64_t kTokenWarnAgeDays = 75;
+
+}  // namespace
+
+int RunStatus(CommandContext& ctx, const StatusOptions& options) {
+  auto config = ctx.LoadConfigOrReport();
+  if (!config.ok()) return ctx.exit_code;
+  std::vector<std::string> names;
+  if (!options.account.empty()) names.push_back(options.account);
+  auto accounts = SelectAccounts(*config, names, std::nullopt);
+  if (!accounts.ok()) {
+    ctx.PrintError(accounts.status().message());
+    return kExitUsage;
+  }
+  nlohmann::json out = {{"accounts", nlohmann::json::array()}};
+  for (const AccountConfig* account : *accounts) {
+    nlohmann::json ja = {{"name", account->name}, {"archive", account->archive_dir}};
+    auto idx = OpenIndexReadOnly(*account);
+    if (!idx.ok()) {
+      ja["error"] =
+          idx.status().code() == ErrorCode::kNotFound || idx.status().code() == ErrorCode::kIo
+              ? "never synced"
+              : idx.status().ToString();
+      if (!ctx.json) ctx.out << account->name << ": " << ja["error"].get<std::string>() << "\n";
+      out["accounts"].push_back(ja);
+      continue;
+    }
+    index::Index& index = **idx;
+    std::map<int64_t, FolderCounts> counts;
+    (void)index.ForEachMessageFile([&](const index::MessageFile& f) {
+      FolderCounts& c = counts[f.folder_id];
+      if (f.unfetchable) {
+        ++c.unfetchable;
+      } else {
+        ++c.messages;
+        c.bytes += f.size;
+      }
+      c.expunged += f.expunged;
+      return Status::Ok();
+    });
+    auto last_success = MetaTime(index, "last_success_at");
+    auto last_run = MetaTime(index, "last_run_at");
+    ja["last_success_at"] = last_success ? nlohmann::json(*last_success) : nlohmann::json();
+    ja["last_run_at"] = last_run ? nlohmann::json(*last_run) : nlohmann::json();
+    if (!ctx.json) {
+      ctx.out << account->name << " (" << account->archive_dir << ")\n"
+              << "  last successful sync: " << When(last_success) << "\n";
+      if (last_run && last_run != last_success) {
+        ctx.out << "  last run: " << When(last_run) << " (failed or partial)\n";
+      }
+    }
+    if (IsOAuth(account->auth)) {
+      auth::TokenStore store(TokenStorePath(*account));
+      auto token = store.Load();
+      if (!token.ok()) {
+        ja["token"] = "missing";
+        if (!ctx.json)
+          ctx.out << "  sign-in: none — run `mailhoard login " << account->name << "`\n";
+      } else {
+        auto age = std::chrono::duration_cast<std::chrono::hours>(std::chrono::system_clock::now() -
+                                                                  token->refresh_token_obtained_at)
+                       .count() /
+                   24;
+        ja["refresh_token_age_days"] = age;
+        if (age >= kTokenWarnAgeDays && !ctx.json) {
+          ctx.out << "  warning: sign-in is " << age
+                  << " days old; Microsoft expires unused refresh tokens after 90 days — run "
+                     "`mailhoard login "
+                  << account->name << "`\n";
+        }
+      }
+    }
+    auto folders = index.ListFolders();
+    nlohmann::json jf = nlohmann::json::array();
+    if (folders.ok()) {
+      for (const auto& f : *folders) {
+        const FolderCounts& c = counts[f.id];
+        bool gone = f.state == index::FolderState::kGoneOnServer;
+        jf.push_back(
+            {{"name", f.display_name},
+             {"path", f.local_path},
+             {"messages", c.messages},
+             {"bytes", c.bytes},
+             {"expunged_on_server", c.expunged},
+             {"unfetchable", c.unfetchable},
+             {"last_sync_at", f.last_sync_at ? nlohmann::json(*f.last_sync_at) : nlohmann::json()},
+             {"last_error", f.last_error},
+             {"gone_on_server", gone}});
+        if (!ctx.json) {
+          char line[512];
+          snprintf(line, sizeof line, "  %-32s %7llu msgs %9.1f MB", f.display_name.c_str(),
+                   static_cast<unsigned long long>(c.messages), static_cast<double>(c.bytes) / 1e6);
+          ctx.out << line;
+          if (c.expunged) ctx.out << ", " << c.expunged << " expunged on server";
+          if (c.unfetchable) ctx.out << ", " << c.unfetchable << " unfetchable";
+          if (gone) ctx.out << " [gone on server]";
+          if (!f.last_error.empty()) ctx.out << "\n    last error: " << f.last_error;
+          ctx.out << "\n";
+        }
+      }
+    }
+    ja["folders"] = jf;
+    out["accounts"].push_back(ja);
+  }
+  if (ctx.json) ctx.out << out.dump(2) << "\n";
+  return kExitOk;
+}
+
+}  // namespace mailhoard::cli

@@ -1,0 +1,197 @@
+// `mailhoard sync`: the main job. One account after another, each under its
+// lock; SIGINT/SIGTERM stop at a message boundary, leaving an archive the
+// next run continues from.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "cli/account_lock.h"
+#include "cli/commands/account_session.h"
+#include "cli/commands/engine_handlers.h"
+#include "cli/commands/progress_display.h"
+#include "cli/commands/trace_file.h"
+#include "engine/sync/imap_sync.h"
+
+namespace mailhoard::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
+
+void InstallStopHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+const char* ActionName(sync::FolderAction a) {
+  switch (a) {
+    case sync::FolderAction::kSkip:
+      return "unchanged";
+    case sync::FolderAction::kFull:
+      return "full";
+    case sync::FolderAction::kIncremental:
+      return "incremental";
+    case sync::FolderAction::kUidValidityChanged:
+      return "uidvalidity-changed";
+  }
+  return "?";
+}
+
+nlohmann::json FolderJson(const sync::FolderResult& f) {
+  nlohmann::json j = {
+      {"name", f.name},         {"action", ActionName(f.action)}, {"fetched", f.fetched},
+      {"bytes", f.bytes},       {"flag_updates", f.flag_updates}, {"expunged", f.expunged},
+      {"remapped", f.remapped}, {"adopted", f.adopted},           {"unfetchable", f.unfetchable},
+      {"attempts", f.attempts}};
+  if (!f.status.ok()) j["error"] = f.status.ToString();
+  return j;
+}
+
+std::string Megabytes(uint64_t bytes) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return buf;
+}
+
+sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCredentials& creds,
+                                  const SyncOptions& options, imap::TraceSink* trace,
+                                  CommandContext& ctx) {
+  sync::ImapSyncOptions o;
+  o.client.endpoint = {account.host, account.port};
+  o.client.connect = ConnectOptionsFor(account);
+  o.client.allow_plaintext_login = account.allow_plaintext;
+  o.client.trace = trace;
+  o.client.on_alert = [&ctx, name = account.name](std::string_view text) {
+    ctx.PrintWarning(name + ": server alert: " + std::string(text));
+  };
+  o.credentials.user = creds.user;
+  o.credentials.method = ImapAuthFor(account);
+  o.credentials.secret = creds.secret;
+  o.credentials.refresh = creds.refresh;
+  o.filter = sync::FolderFilter(account.folders.include, account.folders.exclude);
+  o.policy = account.policy == Policy::kMirror ? sync::Policy::kMirror : sync::Policy::kArchive;
+  o.connections = account.connections;
+  o.dry_run = options.dry_run;
+  o.cancel = &g_stop;
+  return o;
+}
+
+// Runs one account; returns its exit code and fills `json`.
+ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const SyncOptions& options,
+                     imap::TraceSink* trace, nlohmann::json* json) {
+  (*json)["name"] = account.name;
+  auto fail = [&](const Status& s) {
+    (*json)["error"] = s.ToString();
+    ExitCode code = ctx.ReportAccountFailure(s.WithContext(account.name));
+    (*json)["exit_code"] = code;
+    return code;
+  };
+  if (account.protocol == Protocol::kPop3) {
+    return fail(Status::Error(ErrorCode::kUnsupported, "POP3 accounts are not supported yet"));
+  }
+  auto lock = AccountLock::Acquire(account.archive_dir, account.name);
+  if (!lock.ok()) return fail(lock.status());
+  std::vector<std::string> warnings;
+  auto creds = CredentialsFor(account, &warnings);
+  for (const auto& w : warnings) ctx.PrintWarning(account.name + ": " + w);
+  if (!creds.ok()) return fail(creds.status());
+  auto archive = OpenArchive(account);
+  if (!archive.ok()) return fail(archive.status());
+
+  sync::ImapSyncOptions o = ImapOptions(account, *creds, options, trace, ctx);
+  ProgressDisplay progress(ctx, account.name);
+  o.on_progress = [&progress](const sync::ProgressEvent& e) { progress.Update(e); };
+  auto started = std::chrono::steady_clock::now();
+  sync::SyncResult result = sync::SyncImapAccount(**archive, o);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  progress.Done();
+
+  nlohmann::json folders = nlohmann::json::array();
+  for (const auto& f : result.folders) folders.push_back(FolderJson(f));
+  (*json)["folders"] = folders;
+  (*json)["folders_listed"] = result.folders_listed;
+  (*json)["folders_unchanged"] = result.folders_skipped;
+  (*json)["fetched"] = result.fetched();
+  (*json)["bytes"] = result.bytes();
+  (*json)["seconds"] = seconds;
+  (*json)["dry_run"] = options.dry_run;
+
+  if (!options.dry_run) {
+    // For `mailhoard status` and monitoring: when the account last synced,
+    // and how the last run ended.
+    auto now = std::to_string(std::time(nullptr));
+    auto& index = (*archive)->index();
+    (void)index.SetMeta("last_run_at", now);
+    (void)index.SetMeta("last_run_result", json->dump());
+    if (result.ok()) (void)index.SetMeta("last_success_at", now);
+  }
+
+  if (!result.status.ok()) return fail(result.status);
+  for (const auto& f : result.folders) {
+    if (!f.status.ok()) ctx.PrintError(account.name + ": " + f.name + ": " + f.status.ToString());
+  }
+  if (!ctx.quiet && !ctx.json) {
+    ctx.out << account.name << ": " << (options.dry_run ? "would fetch " : "") << result.fetched()
+            << " new message" << (result.fetched() == 1 ? "" : "s") << " ("
+            << Megabytes(result.bytes()) << ") in " << result.folders.size() << " of "
+            << result.folders_listed << " folder" << (result.folders_listed == 1 ? "" : "s");
+    if (result.failed_folders()) ctx.out << ", " << result.failed_folders() << " failed";
+    char t[32];
+    snprintf(t, sizeof t, "%.1f", seconds);
+    ctx.out << ", " << t << " s\n";
+  }
+  ExitCode code = result.failed_folders() ? kExitPartial : kExitOk;
+  if (g_stop.load()) code = kExitTempFail;
+  (*json)["exit_code"] = code;
+  return code;
+}
+
+}  // namespace
+
+int RunSync(CommandContext& ctx, const SyncOptions& options) {
+  auto config = ctx.LoadConfigOrReport();
+  if (!config.ok()) return ctx.exit_code;
+  for (const auto& w : config->warnings) ctx.PrintWarning(w);
+  auto accounts = SelectAccounts(*config, options.accounts, options.shard);
+  if (!accounts.ok()) {
+    ctx.PrintError(accounts.status().message());
+    return kExitUsage;
+  }
+  std::unique_ptr<TraceFile> trace;
+  if (!ctx.trace_file.empty()) {
+    auto opened = TraceFile::Open(ctx.trace_file);
+    if (!opened.ok()) {
+      ctx.PrintError(opened.status().message());
+      return kExitUsage;
+    }
+    trace = std::move(opened).value();
+  }
+  InstallStopHandlers();
+  std::vector<ExitCode> codes;
+  nlohmann::json out = {{"accounts", nlohmann::json::array()}};
+  for (const AccountConfig* account : *accounts) {
+    if (g_stop.load()) break;
+    nlohmann::json j;
+    codes.push_back(SyncAccount(ctx, *account, options, trace.get(), &j));
+    out["accounts"].push_back(j);
+  }
+  ExitCode worst = WorstExitCode(codes);
+  if (ctx.json) {
+    out["exit_code"] = worst;
+    ctx.out << out.dump(2) << "\n";
+  }
+  return worst;
+}
+
+}  // namespace mailhoard::cli

@@ -1,0 +1,27 @@
+// --trace FILE: the protocol conversation of every connection, appended to
+// one file, with secrets already redacted by the protocol layer.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/core/status.h"
+#include "engine/imap/client/trace.h"
+
+namespace mailhoard::cli {
+
+class TraceFile : public imap::TraceSink {
+ public:
+  static Result<std::unique_ptr<TraceFile>> Open(const std::string& path);
+  ~TraceFile() override;
+  void Line(imap::TraceDirection direction, std::string_view line) override;
+
+ private:
+  explicit TraceFile(FILE* f) : file_(f) {}
+  std::mutex mu_;
+  FILE* file_;
+};
+
+}  // namespace mailhoard::cli
