@@ -1,0 +1,376 @@
+#include "engine/sync/pop3_sync.h"
+
+#include <algorithm>
+#include <charconv>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "storage/maildir/sha256.h"
+
+namespace mailhoard::sync {
+namespace {
+
+constexpr char kInbox[] = "INBOX";
+constexpr int64_t kSecondsPerDay = 86400;
+
+RemoteFolderInfo InboxInfo() { return {kInbox, kInbox, std::nullopt, ""}; }
+
+bool Cancelled(const Pop3SyncOptions& o) { return o.cancel && o.cancel->load(); }
+
+Status CancelledStatus() { return Status::Error(ErrorCode::kCancelled, "stopped by a signal"); }
+
+// Everything one session needs; a retry builds a new one.
+struct Run {
+  Archive& archive;
+  const Pop3SyncOptions& o;
+  FolderResult* result;
+  int64_t now = 0;
+  pop3::Pop3Client* client = nullptr;
+  ArchiveFolder* folder = nullptr;
+  uint64_t total = 0;  // messages to download, for progress
+};
+
+void Progress(const Run& r, bool finished) {
+  if (!r.o.on_progress) return;
+  r.o.on_progress({kInbox, r.result->fetched, r.total, r.result->bytes, finished});
+}
+
+void Warn(const Pop3SyncOptions& o, std::string_view text) {
+  if (o.on_warning) o.on_warning(text);
+}
+
+// A -ERR for one message (not the connection, not the account) is worth
+// skipping: the message is retried on the next run.
+bool MessageLevel(const pop3::Pop3Client& client, const Status& s) {
+  return !client.broken() && s.code() == ErrorCode::kServerNo && !s.transient();
+}
+
+// --- Reservations ------------------------------------------------------------
+
+std::string EncodeReservation(const std::vector<std::pair<uint32_t, std::string>>& pairs) {
+  std::string out;
+  for (const auto& [uid, uidl] : pairs) out += std::to_string(uid) + " " + uidl + "\n";
+  return out;
+}
+
+// Links files a crashed run left behind (already adopted into the index by
+// OpenFolder under their uid) to the UIDLs they were downloaded for.
+Status RecoverReservation(Archive& archive, ArchiveFolder* folder, uint32_t* max_reserved) {
+  index::Index& idx = archive.index();
+  std::string key = Pop3ReservationKey(folder->id);
+  MH_ASSIGN_OR_RETURN(std::optional<std::string> value, idx.GetMeta(key));
+  if (!value) return Status::Ok();
+  index::ScopedBatch batch(&idx);
+  MH_RETURN_IF_ERROR(batch.Begin());
+  std::string_view rest = *value;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    size_t sp = line.find(' ');
+    uint32_t uid = 0;
+    if (sp == std::string_view::npos ||
+        std::from_chars(line.data(), line.data() + sp, uid).ec != std::errc()) {
+      continue;  // not ours; dropping it costs at most a re-download
+    }
+    std::string_view uidl = line.substr(sp + 1);
+    *max_reserved = std::max(*max_reserved, uid);
+    MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> row,
+                        idx.FindMessage(folder->id, 0, uid));
+    if (!row) continue;  // never reached cur/: it will simply be downloaded
+    MH_ASSIGN_OR_RETURN(std::optional<index::Pop3Uidl> known, idx.FindPop3Uidl(folder->id, uidl));
+    if (known && known->message_id) continue;
+    MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(folder->id, uidl, row->id));
+  }
+  MH_RETURN_IF_ERROR(idx.DeleteMeta(key));
+  return batch.Commit();
+}
+
+Result<uint32_t> NextUid(Archive& archive, ArchiveFolder* folder, uint32_t max_reserved) {
+  MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local, archive.LocalMessages(folder, 0));
+  uint32_t max_uid = local.empty() ? 0 : local.back().uid;
+  return std::max(max_uid, max_reserved) + 1;
+}
+
+// --- Downloading -------------------------------------------------------------
+
+struct Downloaded {
+  int64_t id = 0;
+  bool duplicate = false;  // fallback: the archive already had these bytes
+};
+
+// RETR into a new Maildir file. With `dedupe`, the SHA-256 of the bytes as
+// they will be stored is computed on the way, and a message whose twin is
+// already in the folder is discarded before it is committed.
+Result<Downloaded> Download(Run& r, uint32_t number, uint32_t uid, bool dedupe) {
+  MH_ASSIGN_OR_RETURN(std::unique_ptr<IncomingMessage> msg, r.archive.NewMessage(r.folder));
+  maildir::Sha256 hash;
+  bool lf = r.archive.options().line_endings == maildir::LineEndings::kLf;
+  Status s = r.client->Retr(number, [&](const char* data, size_t len) -> Status {
+    // Pop3Client passes each line and then its CRLF separately; kLf stores
+    // that CRLF as LF, and the hash must match what is stored.
+    if (dedupe) {
+      if (lf && len == 2 && data[0] == '\r' && data[1] == '\n') {
+        hash.Update("\n", 1);
+      } else {
+        hash.Update(data, len);
+      }
+    }
+    return msg->Write(data, len);
+  });
+  MH_RETURN_IF_ERROR(s);
+  Downloaded out;
+  if (dedupe) {
+    maildir::Sha256Digest digest = hash.Finish();
+    std::string sha(reinterpret_cast<const char*>(digest.data()), digest.size());
+    MH_ASSIGN_OR_RETURN(std::vector<index::MessageRecord> twins,
+                        r.archive.index().FindBySha256(sha));
+    for (const auto& t : twins) {
+      if (t.folder_id != r.folder->id) continue;
+      out.id = t.id;
+      out.duplicate = true;
+      return out;  // `msg` is discarded uncommitted
+    }
+  }
+  uint64_t size = msg->size();
+  IncomingMeta meta;
+  meta.uidvalidity = 0;
+  meta.uid = uid;
+  MH_ASSIGN_OR_RETURN(out.id, msg->Commit(meta));
+  ++r.result->fetched;
+  r.result->bytes += size;
+  Progress(r, false);
+  return out;
+}
+
+// --- Deleting ----------------------------------------------------------------
+
+struct Deletion {
+  uint32_t number = 0;
+  std::string uidl;  // empty without UIDL support
+};
+
+// Whether an archived message (index row `message_id`) may go from the server.
+Result<bool> ShouldDelete(Run& r, int64_t message_id) {
+  if (r.o.mode == Pop3Mode::kDrain) return true;
+  if (!r.o.delete_after_days) return false;
+  MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> row,
+                      r.archive.index().GetMessage(message_id));
+  if (!row) return false;
+  return row->created_at + int64_t{*r.o.delete_after_days} * kSecondsPerDay <= r.now;
+}
+
+// DELE, then QUIT; the index learns of the deletion only after the server
+// acknowledged QUIT (RFC 1939 §6: the UPDATE state).
+Status DeleteAndQuit(Run& r, const std::vector<Deletion>& deletions) {
+  if (Cancelled(r.o)) return CancelledStatus();
+  if (!deletions.empty()) {
+    std::vector<uint32_t> numbers;
+    for (const auto& d : deletions) numbers.push_back(d.number);
+    Status s = r.client->Dele(numbers);
+    if (!s.ok()) {
+      // Some DELE failed: undo all of them rather than guess which held.
+      if (!r.client->broken()) (void)r.client->Rset();
+      if (!r.client->broken()) (void)r.client->Quit();
+      return s.WithContext("deleting archived messages on the server");
+    }
+  }
+  if (r.o.before_quit) r.o.before_quit(*r.client);
+  MH_RETURN_IF_ERROR(r.client->Quit().WithContext("QUIT after deleting"));
+  if (deletions.empty()) return Status::Ok();
+  index::Index& idx = r.archive.index();
+  index::ScopedBatch batch(&idx);
+  MH_RETURN_IF_ERROR(batch.Begin());
+  for (const auto& d : deletions) {
+    if (!d.uidl.empty()) MH_RETURN_IF_ERROR(idx.MarkPop3Deleted(r.folder->id, d.uidl, r.now));
+  }
+  MH_RETURN_IF_ERROR(batch.Commit());
+  r.result->expunged += deletions.size();
+  return Status::Ok();
+}
+
+Status FinishInbox(Run& r, uint32_t next_uid, uint32_t server_messages) {
+  index::FolderSyncState state;
+  state.uidvalidity = 0;
+  state.uidnext = next_uid;
+  state.messages = server_messages;
+  state.last_uid_seen = next_uid - 1;
+  return r.archive.FinishFolder(r.folder, state);
+}
+
+// --- The two ways of telling what is new -------------------------------------
+
+Status SyncWithUidl(Run& r, const std::vector<pop3::UidlEntry>& uidls, uint32_t next_uid) {
+  index::Index& idx = r.archive.index();
+  MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, idx.ListPop3Uidls(r.folder->id));
+  std::unordered_map<std::string, std::optional<int64_t>> known;
+  for (auto& row : rows) known.emplace(std::move(row.uidl), row.message_id);
+  rows.clear();
+
+  std::vector<const pop3::UidlEntry*> todo;
+  std::unordered_set<std::string_view> planned;
+  for (const auto& e : uidls) {
+    // A UIDL listed twice is a server bug; fetching it once is enough.
+    if (!known.count(e.uidl) && planned.insert(e.uidl).second) todo.push_back(&e);
+  }
+  r.total = todo.size();
+  for (size_t start = 0; start < todo.size(); start += r.o.chunk_messages) {
+    size_t end = std::min(todo.size(), start + std::max<size_t>(1, r.o.chunk_messages));
+    std::vector<std::pair<uint32_t, std::string>> pairs;
+    for (size_t i = start; i < end; ++i) pairs.emplace_back(next_uid + (i - start), todo[i]->uidl);
+    // The reservation must be durable before any of its files can land.
+    MH_RETURN_IF_ERROR(r.archive.Flush());
+    MH_RETURN_IF_ERROR(idx.SetMeta(Pop3ReservationKey(r.folder->id), EncodeReservation(pairs)));
+    for (size_t i = start; i < end; ++i) {
+      if (Cancelled(r.o)) break;
+      uint32_t uid = next_uid + static_cast<uint32_t>(i - start);
+      auto got = Download(r, todo[i]->number, uid, /*dedupe=*/false);
+      if (!got.ok()) {
+        if (!MessageLevel(*r.client, got.status())) return got.status();
+        ++r.result->unfetchable;
+        continue;
+      }
+      // Same batch as the message row (unless the Archive just committed its
+      // batch; then the reservation covers the gap).
+      MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(r.folder->id, todo[i]->uidl, got->id));
+      known[todo[i]->uidl] = got->id;
+    }
+    next_uid += static_cast<uint32_t>(end - start);
+    MH_RETURN_IF_ERROR(r.archive.Flush());
+    MH_RETURN_IF_ERROR(idx.DeleteMeta(Pop3ReservationKey(r.folder->id)));
+    if (Cancelled(r.o)) return CancelledStatus();
+  }
+  MH_RETURN_IF_ERROR(FinishInbox(r, next_uid, static_cast<uint32_t>(uidls.size())));
+
+  std::vector<Deletion> deletions;
+  for (const auto& e : uidls) {
+    auto it = known.find(e.uidl);
+    if (it == known.end() || !it->second) continue;  // not archived: never delete
+    MH_ASSIGN_OR_RETURN(bool del, ShouldDelete(r, *it->second));
+    if (del) deletions.push_back({e.number, e.uidl});
+  }
+  return DeleteAndQuit(r, deletions);
+}
+
+Status SyncByContent(Run& r, const std::vector<pop3::ListEntry>& list, uint32_t next_uid) {
+  Warn(r.o,
+       "POP3 server does not support UIDL: every message is downloaded each run and "
+       "de-duplicated by its SHA-256");
+  r.total = list.size();
+  std::vector<Deletion> deletions;
+  for (const auto& e : list) {
+    if (Cancelled(r.o)) return CancelledStatus();
+    auto got = Download(r, e.number, next_uid, /*dedupe=*/true);
+    if (!got.ok()) {
+      if (!MessageLevel(*r.client, got.status())) return got.status();
+      ++r.result->unfetchable;
+      continue;
+    }
+    if (!got->duplicate) ++next_uid;
+    MH_ASSIGN_OR_RETURN(bool del, ShouldDelete(r, got->id));
+    if (del) deletions.push_back({e.number, ""});
+  }
+  MH_RETURN_IF_ERROR(FinishInbox(r, next_uid, static_cast<uint32_t>(list.size())));
+  return DeleteAndQuit(r, deletions);
+}
+
+Status DryRun(Run& r) {
+  MH_ASSIGN_OR_RETURN(std::optional<index::FolderRecord> folder, r.archive.FindFolder(kInbox));
+  auto uidls = r.client->Uidl();
+  if (!uidls.ok()) return uidls.status();
+  std::unordered_set<std::string> known;
+  if (folder) {
+    MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows,
+                        r.archive.index().ListPop3Uidls(folder->id));
+    for (auto& row : rows) known.insert(std::move(row.uidl));
+  }
+  for (const auto& e : *uidls) {
+    if (!known.count(e.uidl)) ++r.total;
+  }
+  Progress(r, true);
+  return r.client->Quit();
+}
+
+Status Session(Archive& archive, const Pop3SyncOptions& o, FolderResult* result) {
+  auto connected = o.connect ? o.connect(o.client) : pop3::Pop3Client::Connect(o.client);
+  if (!connected.ok()) return connected.status();
+  std::unique_ptr<pop3::Pop3Client> client = std::move(connected).value();
+  MH_RETURN_IF_ERROR(client->Login(o.credentials));
+  Run r{archive, o, result};
+  r.now = o.now ? o.now() : archive.options().now();
+  r.client = client.get();
+  if (o.dry_run) return DryRun(r);
+
+  MH_ASSIGN_OR_RETURN(r.folder, archive.OpenFolder(InboxInfo(), 0));
+  result->adopted = r.folder->adopted;
+  uint32_t max_reserved = 0;
+  MH_RETURN_IF_ERROR(RecoverReservation(archive, r.folder, &max_reserved));
+  MH_ASSIGN_OR_RETURN(uint32_t next_uid, NextUid(archive, r.folder, max_reserved));
+
+  auto uidls = client->Uidl();
+  Status s;
+  if (uidls.ok()) {
+    s = SyncWithUidl(r, *uidls, next_uid);
+  } else if (uidls.status().code() == ErrorCode::kUnsupported) {
+    MH_ASSIGN_OR_RETURN(std::vector<pop3::ListEntry> list, client->List());
+    s = SyncByContent(r, list, next_uid);
+  } else {
+    s = uidls.status();
+  }
+  if (!s.ok()) {
+    // What was stored is kept; nothing was deleted (no QUIT was sent).
+    (void)archive.Flush();
+    return s;
+  }
+  Progress(r, true);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string Pop3ReservationKey(int64_t folder_id) {
+  return "pop3.reserved." + std::to_string(folder_id);
+}
+
+SyncResult SyncPop3Account(Archive& archive, const Pop3SyncOptions& o) {
+  SyncResult result;
+  result.folders.resize(1);
+  FolderResult& folder = result.folders[0];
+  folder.name = kInbox;
+  folder.action = FolderAction::kIncremental;
+  result.folders_listed = 1;
+  Status status;
+  for (int attempt = 0; attempt < std::max(1, o.attempts); ++attempt) {
+    if (Cancelled(o)) {
+      status = CancelledStatus();
+      break;
+    }
+    ++folder.attempts;
+    status = Session(archive, o, &folder);
+    if (status.ok() || !status.transient() || Cancelled(o)) break;
+    if (attempt + 1 >= o.attempts) break;
+    std::chrono::milliseconds delay =
+        status.retry_after() ? *status.retry_after() : o.backoff * (1 << std::min(attempt, 6));
+    if (o.sleep) {
+      o.sleep(delay);
+    } else {
+      std::this_thread::sleep_for(delay);
+    }
+  }
+  // Connect and login failures are the account's; the rest the folder's.
+  bool account_level = status.code() == ErrorCode::kAuth || status.code() == ErrorCode::kTls ||
+                       status.code() == ErrorCode::kInvalidArgument ||
+                       status.code() == ErrorCode::kUnsupported;
+  if (account_level) {
+    result.status = status;
+  } else {
+    folder.status = status;
+  }
+  if (!status.ok() && !o.dry_run) (void)archive.RecordFolderError(kInbox, status.ToString());
+  Status flushed = archive.Flush();
+  if (result.status.ok() && !flushed.ok()) result.status = flushed;
+  return result;
+}
+
+}  // namespace mailhoard::sync
