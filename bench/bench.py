@@ -13,6 +13,7 @@ import random
 import shlex
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -120,31 +121,38 @@ class Proxy:
 
 
 def timed(cmd, server, env=None, cwd=None, log_path=None):
-    """Runs cmd; wall, client CPU and peak RSS from wait4's rusage, server CPU
-    as the Dovecot delta over the run."""
+    """Runs cmd under /usr/bin/time. Wall time is measured here; client CPU
+    (user+sys) and peak RSS come from GNU time's wait4() rusage. The tool is
+    not forked from this Python process on purpose: Linux carries a process's
+    RSS high-water mark across exec, so a child forked from a 30 MB Python
+    would report at least 30 MB. (/usr/bin/time's own ~2 MB is the floor.)
+    Server CPU is the Dovecot delta over the run."""
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     if log_path:
         out.write(("\n$ %s\n" % " ".join(shlex.quote(c) for c in cmd)).encode())
         out.flush()
+    fd, rusage_file = tempfile.mkstemp(prefix="mh-bench-time.")
+    os.close(fd)
     s0 = server.cpu_seconds()
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-    deadline = t0 + RUN_TIMEOUT
-    while True:
-        pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-        time.sleep(0.005)
+    proc = subprocess.Popen(["/usr/bin/time", "-o", rusage_file, "-f", "%U %S %M"] + cmd,
+                            env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        rc = proc.wait(RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = proc.wait()
     wall = time.monotonic() - t0
     time.sleep(0.05)  # let Dovecot reap the imap processes of the run
     s1 = server.cpu_seconds()
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if log_path:
         out.close()
-    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024.0,
-            "server_cpu": s1 - s0, "rc": proc.returncode}
+    with open(rusage_file) as f:
+        last = f.read().strip().splitlines()[-1].split()
+    os.unlink(rusage_file)
+    user, sys_, rss_kb = float(last[0]), float(last[1]), int(last[2])
+    return {"wall": wall, "cpu": user + sys_, "user": user, "sys": sys_,
+            "rss_mb": rss_kb / 1024.0, "server_cpu": s1 - s0, "rc": rc}
 
 
 class Mailhoard:
@@ -164,7 +172,7 @@ class Mailhoard:
         os.chmod(self.conf, 0o600)
         self.env = dict(os.environ, MH_BENCH_PASSWORD=server.env["MH_PASSWORD"])
         self.log = os.path.join(self.dir, "runs.log")
-        self.root = os.path.join(self.archive, "bench")  # one directory per account
+        self.root = self.archive  # the account's directory (archive/bench) is below it
 
     def cmd(self):
         return [self.bin, "-c", self.conf, "sync"]
@@ -182,6 +190,10 @@ class Mbsync:
     name = "mbsync"
 
     def __init__(self, work, server, port):
+        # mbsync 1.4 matches the certificate against DNS names only (not IP
+        # SANs); the test certificate names "localhost", which must be loopback.
+        if socket.gethostbyname("localhost") != "127.0.0.1":
+            raise SystemExit("bench: localhost must resolve to 127.0.0.1 for mbsync")
         self.dir = os.path.join(work, "mbsync")
         self.root = os.path.join(self.dir, "mail")
         os.makedirs(self.root, exist_ok=True)
@@ -576,7 +588,8 @@ def machine_info(args, build):
     with open("/proc/meminfo") as f:
         mem_kb = int(f.readline().split()[1])
     rev = sh(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
-    if sh(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"]):
+    if sh(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "--",
+            "engine", "storage", "cli"]):
         rev += " (with uncommitted changes)"
     return {
         "host": platform.node(), "nproc": os.cpu_count(), "memory_gb": mem_kb / 1048576,
@@ -693,6 +706,8 @@ def write_report(args, info, results, load_before, load_after, server, mh_ok, st
 
 
 def main():
+    if "--scaling" in sys.argv[1:]:
+        os.execv(sys.executable, [sys.executable, os.path.join(HERE, "scaling.py")] + sys.argv[1:])
     p = argparse.ArgumentParser(prog="bench/run BUILD_DIR",
                                 description="mailhoard vs mbsync vs the limit")
     p.add_argument("build")
@@ -708,15 +723,13 @@ def main():
     p.add_argument("--keep", action="store_true", help="keep the work directory")
     p.add_argument("--results-dir", default=os.path.join(HERE, "results"))
     p.add_argument("--scaling", action="store_true",
-                   help="run the scaling mode instead (bench/scaling.py)")
+                   help="run the scaling mode instead (bench/scaling.py: --sizes, --big-mb)")
     args = p.parse_args()
     args.argv = sys.argv[2:]
     if args.quick and "--messages" not in sys.argv:
         args.messages = 2000
     args.noop_runs = max(3, args.noop_runs)
     build = os.path.abspath(args.build)
-    if args.scaling:
-        os.execv(sys.executable, [sys.executable, os.path.join(HERE, "scaling.py")] + sys.argv[1:])
 
     started = datetime.datetime.now(datetime.timezone.utc)
     work = args.work or tempfile.mkdtemp(prefix="mailhoard-bench.", dir="/var/tmp")
