@@ -2,6 +2,8 @@
 // SASL (RFC 5034).
 #include <openssl/evp.h>
 
+#include <optional>
+
 #include "engine/auth/base64.h"
 #include "engine/auth/sasl.h"
 #include "engine/pop3/pop3_client.h"
@@ -116,11 +118,18 @@ Status Pop3Client::Sasl(const Credentials& c, const std::string& secret, AuthMet
         }() + ")");
   }
   std::string command = "AUTH " + name;
+  // An initial response too long for the command line is sent as the
+  // answer to the server's first (empty) challenge instead.
+  std::optional<std::string> pending;
   if (mech->has_initial_response()) {
     MH_ASSIGN_OR_RETURN(std::string ir, mech->InitialResponse());
     // RFC 5034 §4: an empty initial response is sent as "=".
     std::string encoded = ir.empty() ? "=" : auth::Base64Encode(ir);
-    if (command.size() + 1 + encoded.size() <= kMaxCommandLine) command += " " + encoded;
+    if (command.size() + 1 + encoded.size() <= kMaxCommandLine) {
+      command += " " + encoded;
+    } else {
+      pending = std::move(ir);
+    }
   }
   MH_RETURN_IF_ERROR(Send(command, "AUTH " + name + " <redacted>"));
   for (;;) {
@@ -135,7 +144,9 @@ Status Pop3Client::Sasl(const Credentials& c, const std::string& secret, AuthMet
         (void)Send("*", {});  // RFC 5034 §4: cancel the exchange
         return Broken(challenge.status());
       }
-      auto answer = mech->Step(*challenge);
+      Result<std::string> answer =
+          pending && challenge->empty() ? Result<std::string>(*pending) : mech->Step(*challenge);
+      pending.reset();
       if (!answer.ok()) {
         MH_RETURN_IF_ERROR(Send("*", {}));
         MH_ASSIGN_OR_RETURN(Reply cancelled, ReadReply());
