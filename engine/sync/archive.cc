@@ -91,6 +91,10 @@ Status IncomingMessage::Write(const char* data, size_t len) {
 
 uint64_t IncomingMessage::size() const { return state_->writer.size(); }
 
+std::string IncomingMessage::Subject() const {
+  return state_->scanner.headers().Decoded("Subject").value_or("");
+}
+
 Result<int64_t> IncomingMessage::Commit(const IncomingMeta& meta) {
   state_->scanner.Finish();
   maildir::SplitFlags split = maildir::SplitFlagNames(meta.flags.flags());
@@ -180,8 +184,14 @@ Result<int64_t> Archive::Record(ArchiveFolder* folder, const index::MessageRecor
   MH_RETURN_IF_ERROR(EnsureBatchLocked());
   index::MessageRecord r = record;
   r.created_at = options_.now();
+  // A message recorded as unfetchable earlier has arrived after all: its
+  // placeholder row gives way to the real one.
+  MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> existing,
+                      index_->FindMessage(folder->id, r.uidvalidity, r.uid));
+  if (existing && !existing->unfetchable_reason.empty() && existing->file_name.empty()) {
+    MH_RETURN_IF_ERROR(index_->DeleteMessage(existing->id));
+  }
   MH_ASSIGN_OR_RETURN(int64_t id, index_->InsertMessage(r, raw_headers, body_text));
-  (void)folder;
   ++batch_count_;
   batch_bytes_ += bytes;
   if (batch_count_ >= options_.batch_messages || batch_bytes_ >= options_.batch_bytes) {
@@ -202,7 +212,11 @@ Result<ArchiveFolder*> Archive::OpenFolder(const RemoteFolderInfo& remote, uint3
     record = *existing;
   } else {
     MH_ASSIGN_OR_RETURN(std::vector<index::FolderRecord> all, index_->ListFolders());
-    std::vector<std::string> taken;
+    // The account directory also holds our own files; a folder named, say,
+    // "mailhoard/sqlite" must not map onto the index in maildir++.
+    std::vector<std::string> taken = {".mailhoard.sqlite",     ".mailhoard.sqlite-wal",
+                                      ".mailhoard.sqlite-shm", ".mailhoard.sqlite-journal",
+                                      ".mailhoard.lock",       ".oauth-token.json"};
     for (const auto& f : all) taken.push_back(f.local_path);
     MH_ASSIGN_OR_RETURN(record.local_path,
                         mapper_.Assign(remote.display_name, remote.delimiter, taken));
@@ -297,9 +311,25 @@ Result<std::vector<LocalMessage>> Archive::LocalMessages(ArchiveFolder* folder,
   std::vector<LocalMessage> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
-    out.push_back({r.id, r.uid, FlagsFromIndex(r.flags, r.keywords), r.expunged});
+    out.push_back({r.id, r.uid, FlagsFromIndex(r.flags, r.keywords), r.expunged, r.unfetchable});
   }
   return out;
+}
+
+Status Archive::RecordUnfetchable(ArchiveFolder* folder, uint32_t uidvalidity, uint32_t uid,
+                                  const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  MH_RETURN_IF_ERROR(EnsureBatchLocked());
+  MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> existing,
+                      index_->FindMessage(folder->id, uidvalidity, uid));
+  if (existing) return index_->SetUnfetchable(existing->id, reason);
+  index::MessageRecord r;
+  r.folder_id = folder->id;
+  r.uidvalidity = uidvalidity;
+  r.uid = uid;
+  r.unfetchable_reason = reason;
+  r.created_at = options_.now();
+  return index_->InsertMessage(r, "", "").status();
 }
 
 Status Archive::ApplyFlags(ArchiveFolder* folder, const FlagUpdate& update) {

@@ -84,6 +84,8 @@ class IncomingMessage {
   // index row id.
   Result<int64_t> Commit(const IncomingMeta& meta);
   uint64_t size() const;
+  // The decoded Subject, once the header has been seen.
+  std::string Subject() const;
 
  private:
   friend class Archive;
@@ -110,6 +112,11 @@ class Archive {
   // What the index knows of a folder under a UIDVALIDITY, sorted by UID.
   Result<std::vector<LocalMessage>> LocalMessages(ArchiveFolder* folder, uint32_t uidvalidity);
 
+  // The server listed a message but would not deliver it (Exchange's
+  // placeholder, an empty FETCH, a BAD for that one message). Recorded as a
+  // row without a file, so it is reported and asked for again next run.
+  Status RecordUnfetchable(ArchiveFolder* folder, uint32_t uidvalidity, uint32_t uid,
+                           const std::string& reason);
   Status ApplyFlags(ArchiveFolder* folder, const FlagUpdate& update);
   // Archive policy: mark rows expunged. Mirror: remove files and rows.
   Status ApplyExpunges(ArchiveFolder* folder, uint32_t uidvalidity,

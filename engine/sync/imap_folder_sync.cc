@@ -1,6 +1,7 @@
 #include "engine/sync/imap_folder_sync.h"
 
 #include <algorithm>
+#include <set>
 
 #include "storage/mime/header_block.h"
 
@@ -44,14 +45,19 @@ class ArchiveHandler : public imap::MessageHandler {
   Status OnMessage(const imap::FetchResponse& fetch,
                    std::unique_ptr<imap::BodySink> sink) override {
     if (!fetch.uid) return Status::Ok();
+    max_uid_ = std::max(max_uid_, *fetch.uid);
     if (!sink) {
       // Exchange answers a message it cannot retrieve with an empty FETCH or
-      // a NIL body: nothing to archive. It is not recorded as seen, so the
-      // next run asks again.
-      ++result_->unfetchable;
-      return Status::Ok();
+      // a NIL body: nothing to archive, but remembered and asked for again.
+      return Unfetchable(*fetch.uid, "the server sent no body for it");
     }
     auto* body = static_cast<ArchiveBodySink*>(sink.get());
+    if (body->message().size() < kPlaceholderMaxBytes &&
+        IsExchangePlaceholder(body->message().Subject())) {
+      // Dropping the sink discards the tmp/ file: the placeholder is not
+      // the message and must never be archived as if it were.
+      return Unfetchable(*fetch.uid, "Exchange could not retrieve it over IMAP (placeholder)");
+    }
     IncomingMeta meta;
     meta.uidvalidity = uidvalidity_;
     meta.uid = *fetch.uid;
@@ -61,9 +67,9 @@ class ArchiveHandler : public imap::MessageHandler {
     meta.gm_msgid = fetch.gm_msgid;
     uint64_t size = body->message().size();
     MH_RETURN_IF_ERROR(body->message().Commit(meta).status());
+    delivered_.insert(*fetch.uid);
     ++result_->fetched;
     result_->bytes += size;
-    max_uid_ = std::max(max_uid_, *fetch.uid);
     if (options_.on_progress) {
       options_.on_progress({result_->name, result_->fetched, expected_, result_->bytes, false});
     }
@@ -71,8 +77,24 @@ class ArchiveHandler : public imap::MessageHandler {
   }
 
   uint32_t max_uid() const { return max_uid_; }
+  // Stored or recorded as unfetchable during this run.
+  bool Delivered(uint32_t uid) const { return delivered_.count(uid) > 0; }
+
+  Status Unfetchable(uint32_t uid, const std::string& reason) {
+    delivered_.insert(uid);
+    ++result_->unfetchable;
+    max_uid_ = std::max(max_uid_, uid);
+    return archive_.RecordUnfetchable(folder_, uidvalidity_, uid, reason);
+  }
 
  private:
+  // Exchange's stand-in for a message it cannot convert: a short message
+  // whose subject says so, delivered instead of the real one.
+  static constexpr uint64_t kPlaceholderMaxBytes = 64 * 1024;
+  static bool IsExchangePlaceholder(const std::string& subject) {
+    return subject.rfind("Retrieval using the IMAP4 protocol failed", 0) == 0;
+  }
+
   Archive& archive_;
   ArchiveFolder* folder_;
   uint32_t uidvalidity_;
@@ -80,7 +102,37 @@ class ArchiveHandler : public imap::MessageHandler {
   FolderResult* result_;
   uint64_t expected_;
   uint32_t max_uid_ = 0;
+  std::set<uint32_t> delivered_;
 };
+
+// Fetches `uids`; when the server refuses the command (Microsoft 365's
+// "BAD Command Argument Error. 11" for one broken message fails a whole
+// range), falls back to one message at a time so that only the broken ones
+// are recorded as unfetchable and the folder still completes.
+Status FetchResilient(imap::ImapClient& client, const SequenceSet& uids, ArchiveHandler& handler) {
+  Status s = client.FetchMessages(uids, handler);
+  bool refused = s.code() == ErrorCode::kServerBad || s.code() == ErrorCode::kServerNo;
+  if (s.ok() || !refused || client.broken()) return s;
+  std::vector<uint32_t> candidates;
+  if (uids.ranges().size() == 1 && uids.ranges()[0].last == SequenceSet::kStar) {
+    MH_ASSIGN_OR_RETURN(std::vector<uint32_t> all, client.SearchAllUids());
+    for (uint32_t uid : all) {
+      if (uid >= uids.ranges()[0].first) candidates.push_back(uid);
+    }
+  } else {
+    MH_ASSIGN_OR_RETURN(candidates, uids.Expand(10'000'000));
+  }
+  for (uint32_t uid : candidates) {
+    if (handler.Delivered(uid)) continue;
+    SequenceSet one;
+    one.AddRange(uid, uid);
+    Status single = client.FetchMessages(one, handler);
+    if (single.ok()) continue;
+    if (client.broken() || single.transient()) return single;
+    MH_RETURN_IF_ERROR(handler.Unfetchable(uid, single.message()));
+  }
+  return Status::Ok();
+}
 
 RemoteFolderInfo RemoteInfo(const imap::MailboxInfo& m) {
   return {m.raw_name, m.name, m.delimiter, m.special_use};
@@ -227,27 +279,28 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
       box.uidnext && *box.uidnext > last_seen + 1 ? *box.uidnext - last_seen - 1 : 0;
 
   ArchiveHandler handler(archive, folder, box.uidvalidity, options, result, expected);
-  if (!options.dry_run) {
-    if (!refetch.empty()) {
-      // After a re-map: exactly the messages that had no twin, even below
-      // the highest UID we now hold.
-      std::vector<uint32_t> below;
-      for (uint32_t uid : refetch) {
-        if (uid <= last_seen) below.push_back(uid);
-      }
-      if (!below.empty()) {
-        MH_RETURN_IF_ERROR(client.FetchMessages(SequenceSet::FromSorted(below), handler));
-      }
-    }
-    bool maybe_new = !box.uidnext || *box.uidnext > last_seen + 1;
-    if (maybe_new && box.exists > 0) {
-      SequenceSet fresh;
-      fresh.AddRange(last_seen + 1, SequenceSet::kStar);
-      MH_RETURN_IF_ERROR(client.FetchMessages(fresh, handler));
-    }
-  } else {
+  if (options.dry_run) {
     result->fetched = expected;
     return Status::Ok();
+  }
+  // Below the resume point: messages with no twin after a re-map, and
+  // those the server would not deliver last time.
+  std::vector<uint32_t> again;
+  for (uint32_t uid : refetch) {
+    if (uid <= last_seen) again.push_back(uid);
+  }
+  for (const LocalMessage& m : local) {
+    if (m.unfetchable && !m.expunged) again.push_back(m.uid);
+  }
+  std::sort(again.begin(), again.end());
+  if (!again.empty()) {
+    MH_RETURN_IF_ERROR(FetchResilient(client, SequenceSet::FromSorted(again), handler));
+  }
+  bool maybe_new = !box.uidnext || *box.uidnext > last_seen + 1;
+  if (maybe_new && box.exists > 0) {
+    SequenceSet fresh;
+    fresh.AddRange(last_seen + 1, SequenceSet::kStar);
+    MH_RETURN_IF_ERROR(FetchResilient(client, fresh, handler));
   }
 
   index::FolderSyncState state;

@@ -59,7 +59,8 @@ struct LocalMessage {
   int64_t id = 0;  // index row id
   uint32_t uid = 0;
   FlagSet flags;
-  bool expunged = false;  // already marked as expunged on the server
+  bool expunged = false;     // already marked as expunged on the server
+  bool unfetchable = false;  // known, but the server would not deliver it yet
 };
 
 // One message as the server reports it now.

@@ -21,7 +21,8 @@ constexpr char kSelectByUid[] =
     " FROM messages WHERE folder_id = ? AND uidvalidity = ? AND uid = ?";
 constexpr char kSelectById[] = "SELECT " MH_MESSAGE_COLUMNS " FROM messages WHERE id = ?";
 constexpr char kSelectUids[] =
-    "SELECT id, uid, flags, keywords, modseq, expunged_at IS NOT NULL FROM messages "
+    "SELECT id, uid, flags, keywords, modseq, expunged_at IS NOT NULL, "
+    "unfetchable_reason IS NOT NULL FROM messages "
     "WHERE folder_id = ? AND uidvalidity = ? ORDER BY uid";
 constexpr char kUpdateFlags[] =
     "UPDATE messages SET flags = ?, keywords = ?, modseq = ? WHERE id = ?";
@@ -200,6 +201,7 @@ Result<std::vector<UidEntry>> Index::ListUids(int64_t folder_id, uint32_t uidval
     e.keywords = s.ColumnText(3);
     e.modseq = static_cast<uint64_t>(s.ColumnInt64(4));
     e.expunged = s.ColumnInt64(5) != 0;
+    e.unfetchable = s.ColumnInt64(6) != 0;
     out.push_back(std::move(e));
   }
   MH_RETURN_IF_ERROR(s.status());

@@ -77,6 +77,7 @@ struct UidEntry {
   std::string keywords;
   uint64_t modseq = 0;
   bool expunged = false;
+  bool unfetchable = false;  // a row without a file: retry the fetch
 };
 
 // One row of ForEachMessageFile, for `mailhoard verify`.

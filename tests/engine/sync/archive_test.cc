@@ -96,7 +96,9 @@ TEST_CASE("Archive adopts files a crash left in cur/ without index rows") {
     auto folder = (*archive)->OpenFolder(kEntwuerfe, 42);
     REQUIRE(folder.ok());
     REQUIRE(Store(**archive, *folder, 7, Message(7), FlagSet({"\\Flagged"})).ok());
-    // No FinishFolder/Flush: the batch is rolled back, as if the process died.
+    // The process dies between the two halves of a flush: the files are
+    // durable in cur/, the index transaction never commits.
+    REQUIRE((*archive)->maildir().SyncBatch().ok());
   }
   auto archive = Archive::Open(Options(tmp.path));
   REQUIRE(archive.ok());
@@ -154,6 +156,41 @@ TEST_CASE("Archive keeps a hostile folder name inside the account directory") {
   std::string dir = fs::weakly_canonical((*archive)->maildir().FolderDir((*folder)->local_path));
   CHECK(dir.rfind(tmp.path + "/acct/", 0) == 0);
   CHECK_FALSE(fs::exists(tmp.path + "/etc"));
+}
+
+}  // namespace
+}  // namespace mailhoard::sync
+
+namespace mailhoard::sync {
+namespace {
+
+TEST_CASE("A folder cannot map onto the archive's own files") {
+  TempDir tmp;
+  auto archive = Archive::Open(Options(tmp.path));
+  REQUIRE(archive.ok());
+  auto folder = (*archive)->OpenFolder({"mailhoard/sqlite", "mailhoard/sqlite", '/', ""}, 1);
+  REQUIRE(folder.ok());
+  CHECK((*folder)->local_path != ".mailhoard.sqlite");
+  REQUIRE(Store(**archive, *folder, 1, Message(1)).ok());
+  REQUIRE((*archive)->Flush().ok());
+}
+
+TEST_CASE("An unfetchable message is recorded, then replaced when it arrives") {
+  TempDir tmp;
+  auto archive = Archive::Open(Options(tmp.path));
+  REQUIRE(archive.ok());
+  auto folder = (*archive)->OpenFolder({"INBOX", "INBOX", '/', ""}, 42);
+  REQUIRE(folder.ok());
+  REQUIRE((*archive)->RecordUnfetchable(*folder, 42, 5, "placeholder").ok());
+  auto local = (*archive)->LocalMessages(*folder, 42);
+  REQUIRE(local.ok());
+  REQUIRE(local->size() == 1);
+  CHECK((*local)[0].unfetchable);
+  REQUIRE(Store(**archive, *folder, 5, Message(5)).ok());
+  REQUIRE((*archive)->Flush().ok());
+  local = (*archive)->LocalMessages(*folder, 42);
+  REQUIRE(local->size() == 1);
+  CHECK_FALSE((*local)[0].unfetchable);
 }
 
 }  // namespace
