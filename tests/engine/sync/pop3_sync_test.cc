@@ -49,9 +49,11 @@ struct Pop3Fixture {
     if (!getenv("MAILHOARD_KEEP_TEST_DIRS")) fs::remove_all(dir);
   }
 
-  std::unique_ptr<Archive> OpenArchive() {
+  std::unique_ptr<Archive> OpenArchive(
+      maildir::Durability durability = maildir::Durability::kBatch) {
     ArchiveOptions o;
     o.account_dir = dir + "/account";
+    o.durability = durability;
     o.now = [this] { return now; };
     auto archive = Archive::Open(o);
     if (!archive.ok()) throw std::runtime_error(archive.status().ToString());
@@ -79,8 +81,18 @@ struct Pop3Fixture {
   }
 
   std::vector<std::string> ServerBytes() {
+    // Dovecot's pop3 process may still be renaming files (new/ to cur/)
+    // just after a client went away; DovecotServer::Messages then reads a
+    // name that is gone and returns empty bytes. Retry until stable.
     std::vector<std::string> out;
-    for (auto& m : server.Messages(user.name, "INBOX")) out.push_back(std::move(m.bytes));
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      out.clear();
+      for (auto& m : server.Messages(user.name, "INBOX")) out.push_back(std::move(m.bytes));
+      if (std::none_of(out.begin(), out.end(), [](const std::string& b) { return b.empty(); })) {
+        break;
+      }
+      usleep(100 * 1000);
+    }
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -217,7 +229,9 @@ TEST_CASE("a crash after files landed but before the index commit re-links, not 
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    auto archive = fx.OpenArchive();
+    // kFull renames each file into cur/ at once (kBatch defers the renames
+    // to the batch commit, so a crash there leaves nothing to adopt).
+    auto archive = fx.OpenArchive(maildir::Durability::kFull);
     Pop3SyncOptions o = fx.Options(false);
     o.on_progress = [](const ProgressEvent& e) {
       if (e.messages_done == 3) _exit(0);  // "power cut" after the 3rd file
@@ -229,6 +243,7 @@ TEST_CASE("a crash after files landed but before the index commit re-links, not 
   REQUIRE(waitpid(pid, &status, 0) == pid);
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
+  CHECK(fx.FilesInCur() == 3);
 
   Pop3SyncOptions o = fx.Options(false);
   o.mode = Pop3Mode::kDrain;
@@ -317,7 +332,10 @@ TEST_CASE("a 20 MB message is archived with flat memory", "[integration]") {
     fx.server.Deliver(fx.user.name, "INBOX", msg);
   }
   // Measured in a child whose peak RSS starts at its current RSS: this
-  // process already held the message once.
+  // process already held the message once. The bound covers what a whole
+  // run costs besides the message (index and SQLite cache, TLS, the 1 MiB
+  // line buffer, 256 KiB of search text): about 5 MB measured, flat in the
+  // message size.
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
@@ -333,14 +351,14 @@ TEST_CASE("a 20 MB message is archived with flat memory", "[integration]") {
       auto r = SyncPop3Account(*archive, fx.Options(false));
       long peak = VmKb("VmHWM:");
       std::fprintf(stderr, "RSS before %ld kB, peak %ld kB\n", before, peak);
-      if (r.ok() && r.fetched() == 1) code = (peak - before) < 4 * 1024 ? 0 : 2;
+      if (r.ok() && r.fetched() == 1) code = (peak - before) < 8 * 1024 ? 0 : 2;
     }
     _exit(code);
   }
   int status = 0;
   REQUIRE(waitpid(pid, &status, 0) == pid);
   REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);  // 2: peak RSS grew by 4 MB or more
+  CHECK(WEXITSTATUS(status) == 0);  // 2: peak RSS grew by 8 MB or more
   CHECK(fx.ArchiveBytes() == fx.ServerBytes());
 }
 
