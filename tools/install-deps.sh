@@ -12,6 +12,7 @@ PACKAGES=(
   dovecot-core dovecot-imapd dovecot-pop3d
   openssl ca-certificates python3
   clang-14 libclang-rt-14-dev
+  notmuch
 )
 [ "${1:-}" = "--bench" ] && PACKAGES+=(isync time)
 

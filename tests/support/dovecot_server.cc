@@ -275,14 +275,14 @@ DovecotServer::~DovecotServer() {
   }
 }
 
-TestUser DovecotServer::CreateUser() {
+TestUser DovecotServer::CreateUser(const std::string& userdb_extra) {
   TestUser user{"user" + std::to_string(++next_user_), "pw-" + std::to_string(next_user_) + "!x"};
   std::string home = dir_ + "/home/" + user.name;
   fs::create_directories(home);
   chown(home.c_str(), mail_uid_, mail_gid_);
   std::ofstream out(dir_ + "/users/" + user.name);
   out << user.name << ":{PLAIN}" << user.password << ":" << mail_uid_ << ":" << mail_gid_
-      << "::" << home << "::\n";
+      << "::" << home << "::" << userdb_extra << "\n";
   return user;
 }
 

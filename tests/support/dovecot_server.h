@@ -53,7 +53,9 @@ class DovecotServer {
 
   // A fresh user with an empty mailbox; each call gives a new name, so tests
   // sharing one server never see each other's mail.
-  TestUser CreateUser();
+  // `userdb_extra` goes into the passwd-file's extra-fields column, e.g.
+  // "userdb_mail=maildir:~/Maildir:UTF-8".
+  TestUser CreateUser(const std::string& userdb_extra = "");
   std::string MaildirPath(const std::string& user) const;
 
   void CreateFolder(const std::string& user, const std::string& folder);
