@@ -417,6 +417,11 @@ Result<std::optional<index::FolderRecord>> Archive::FindFolder(const std::string
   return index_->FindFolderByRemoteName(remote_name);
 }
 
+Result<std::vector<int64_t>> Archive::FoldersWithUnfetchable() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return index_->FoldersWithUnfetchable();
+}
+
 Status Archive::RecordFolderError(const std::string& remote_name, const std::string& error) {
   std::lock_guard<std::mutex> lock(mu_);
   MH_RETURN_IF_ERROR(FlushLocked());

@@ -135,6 +135,7 @@ class Archive {
   // By remote name, whether or not the folder was opened in this run.
   Result<std::optional<index::FolderRecord>> FindFolder(const std::string& remote_name);
   Status RecordFolderError(const std::string& remote_name, const std::string& error);
+  Result<std::vector<int64_t>> FoldersWithUnfetchable();
   // Folders the index knows that the server no longer lists.
   Status MarkGoneFolders(const std::vector<std::string>& remote_names_seen);
 

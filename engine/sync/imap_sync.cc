@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "engine/sync/imap_folder_sync.h"
@@ -35,12 +36,14 @@ std::chrono::milliseconds Backoff(const ImapSyncOptions& o, const Status& s, int
   return o.backoff * (1 << std::min(attempt, 6));
 }
 
-LocalFolderState LocalState(Archive& archive, const std::string& raw_name) {
+LocalFolderState LocalState(Archive& archive, const std::string& raw_name,
+                            const std::set<int64_t>& with_unfetchable) {
   LocalFolderState state;
   auto found = archive.FindFolder(raw_name);
   if (!found.ok() || !found->has_value() || !(*found)->last_sync_at) return state;
   const index::FolderRecord& f = **found;
   state.known = true;
+  state.has_unfetchable = with_unfetchable.count(f.id) > 0;
   state.uidvalidity = f.uidvalidity;
   state.uidnext = f.uidnext;
   state.messages = f.messages;
@@ -160,6 +163,11 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
 
   // Decide per folder, from the one LIST-STATUS (or pipelined STATUS) round
   // trip: unchanged folders are not even opened.
+  std::set<int64_t> with_unfetchable;
+  {
+    auto ids = archive.FoldersWithUnfetchable();
+    if (ids.ok()) with_unfetchable.insert(ids->begin(), ids->end());
+  }
   std::vector<FolderTask> tasks;
   std::vector<std::string> seen;
   std::vector<uint32_t> sizes;
@@ -170,8 +178,9 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
     ++result.folders_listed;
     FolderAction action = FolderAction::kIncremental;
     if (m.status && m.status->uidvalidity) {
-      action = DecideFolder(RemoteState(*m.status), LocalState(archive, m.raw_name), o.decisions);
-    } else if (!LocalState(archive, m.raw_name).known) {
+      action = DecideFolder(RemoteState(*m.status),
+                            LocalState(archive, m.raw_name, with_unfetchable), o.decisions);
+    } else if (!LocalState(archive, m.raw_name, with_unfetchable).known) {
       action = FolderAction::kFull;
     }
     if (action == FolderAction::kSkip) {

@@ -16,7 +16,7 @@ FolderAction DecideFolder(const RemoteFolderState& remote, const LocalFolderStat
   } else if (options.rescan_flags_without_modseq) {
     moved = true;
   }
-  return moved ? FolderAction::kIncremental : FolderAction::kSkip;
+  return moved || local.has_unfetchable ? FolderAction::kIncremental : FolderAction::kSkip;
 }
 
 ChangePlan PlanFromFullListing(const std::vector<LocalMessage>& local,

@@ -32,8 +32,9 @@ struct LocalFolderState {
   uint32_t uidvalidity = 0;
   uint32_t uidnext = 0;
   uint32_t messages = 0;
-  uint64_t highestmodseq = 0;  // 0: unknown
-  uint32_t last_uid_seen = 0;  // highest UID archived (or known unfetchable)
+  uint64_t highestmodseq = 0;    // 0: unknown
+  uint32_t last_uid_seen = 0;    // highest UID archived (or known unfetchable)
+  bool has_unfetchable = false;  // messages to ask for again
 };
 
 enum class FolderAction {

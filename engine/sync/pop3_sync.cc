@@ -100,47 +100,48 @@ struct Downloaded {
   bool duplicate = false;  // fallback: the archive already had these bytes
 };
 
-// RETR into a new Maildir file. With `dedupe`, the SHA-256 of the bytes as
+// Delivers a fully received message under `uid` and counts it.
+Result<int64_t> Store(Run& r, IncomingMessage& msg, uint32_t uid) {
+  uint64_t size = msg.size();
+  IncomingMeta meta;
+  meta.uidvalidity = 0;
+  meta.uid = uid;
+  MH_ASSIGN_OR_RETURN(int64_t id, msg.Commit(meta));
+  ++r.result->fetched;
+  r.result->bytes += size;
+  Progress(r, false);
+  return id;
+}
+
+// RETR into a new Maildir file, de-duplicated: the SHA-256 of the bytes as
 // they will be stored is computed on the way, and a message whose twin is
 // already in the folder is discarded before it is committed.
-Result<Downloaded> Download(Run& r, uint32_t number, uint32_t uid, bool dedupe) {
+Result<Downloaded> DownloadUnlessKnown(Run& r, uint32_t number, uint32_t uid) {
   MH_ASSIGN_OR_RETURN(std::unique_ptr<IncomingMessage> msg, r.archive.NewMessage(r.folder));
   maildir::Sha256 hash;
   bool lf = r.archive.options().line_endings == maildir::LineEndings::kLf;
   Status s = r.client->Retr(number, [&](const char* data, size_t len) -> Status {
     // Pop3Client passes each line and then its CRLF separately; kLf stores
     // that CRLF as LF, and the hash must match what is stored.
-    if (dedupe) {
-      if (lf && len == 2 && data[0] == '\r' && data[1] == '\n') {
-        hash.Update("\n", 1);
-      } else {
-        hash.Update(data, len);
-      }
+    if (lf && len == 2 && data[0] == '\r' && data[1] == '\n') {
+      hash.Update("\n", 1);
+    } else {
+      hash.Update(data, len);
     }
     return msg->Write(data, len);
   });
   MH_RETURN_IF_ERROR(s);
   Downloaded out;
-  if (dedupe) {
-    maildir::Sha256Digest digest = hash.Finish();
-    std::string sha(reinterpret_cast<const char*>(digest.data()), digest.size());
-    MH_ASSIGN_OR_RETURN(std::vector<index::MessageRecord> twins,
-                        r.archive.index().FindBySha256(sha));
-    for (const auto& t : twins) {
-      if (t.folder_id != r.folder->id) continue;
-      out.id = t.id;
-      out.duplicate = true;
-      return out;  // `msg` is discarded uncommitted
-    }
+  maildir::Sha256Digest digest = hash.Finish();
+  std::string sha(reinterpret_cast<const char*>(digest.data()), digest.size());
+  MH_ASSIGN_OR_RETURN(std::vector<index::MessageRecord> twins, r.archive.index().FindBySha256(sha));
+  for (const auto& t : twins) {
+    if (t.folder_id != r.folder->id) continue;
+    out.id = t.id;
+    out.duplicate = true;
+    return out;  // `msg` is discarded uncommitted
   }
-  uint64_t size = msg->size();
-  IncomingMeta meta;
-  meta.uidvalidity = 0;
-  meta.uid = uid;
-  MH_ASSIGN_OR_RETURN(out.id, msg->Commit(meta));
-  ++r.result->fetched;
-  r.result->bytes += size;
-  Progress(r, false);
+  MH_ASSIGN_OR_RETURN(out.id, Store(r, *msg, uid));
   return out;
 }
 
@@ -222,24 +223,40 @@ Status SyncWithUidl(Run& r, const std::vector<pop3::UidlEntry>& uidls, uint32_t 
     // The reservation must be durable before any of its files can land.
     MH_RETURN_IF_ERROR(r.archive.Flush());
     MH_RETURN_IF_ERROR(idx.SetMeta(Pop3ReservationKey(r.folder->id), EncodeReservation(pairs)));
+    // Pipelined RETRs (when offered), each streamed into its own file.
+    std::vector<uint32_t> numbers;
+    std::unordered_map<uint32_t, size_t> position;  // message number -> todo index
     for (size_t i = start; i < end; ++i) {
-      if (Cancelled(r.o)) break;
-      uint32_t uid = next_uid + static_cast<uint32_t>(i - start);
-      auto got = Download(r, todo[i]->number, uid, /*dedupe=*/false);
-      if (!got.ok()) {
-        if (!MessageLevel(*r.client, got.status())) return got.status();
-        ++r.result->unfetchable;
-        continue;
-      }
-      // Same batch as the message row (unless the Archive just committed its
-      // batch; then the reservation covers the gap).
-      MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(r.folder->id, todo[i]->uidl, got->id));
-      known[todo[i]->uidl] = got->id;
+      numbers.push_back(todo[i]->number);
+      position[todo[i]->number] = i;
     }
+    std::unique_ptr<IncomingMessage> current;
+    auto begin = [&](uint32_t) -> Result<pop3::BodySink> {
+      MH_ASSIGN_OR_RETURN(current, r.archive.NewMessage(r.folder));
+      IncomingMessage* msg = current.get();
+      return pop3::BodySink([msg](const char* data, size_t len) { return msg->Write(data, len); });
+    };
+    auto finish = [&](uint32_t number, Status status) -> Status {
+      std::unique_ptr<IncomingMessage> msg = std::move(current);
+      if (!status.ok()) {
+        if (!MessageLevel(*r.client, status)) return status;
+        ++r.result->unfetchable;  // retried next run
+        return Cancelled(r.o) ? CancelledStatus() : Status::Ok();
+      }
+      size_t i = position[number];
+      uint32_t uid = next_uid + static_cast<uint32_t>(i - start);
+      MH_ASSIGN_OR_RETURN(int64_t id, Store(r, *msg, uid));
+      // Same batch as the message row (unless the Archive just committed
+      // its batch; then the reservation covers the gap).
+      MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(r.folder->id, todo[i]->uidl, id));
+      known[todo[i]->uidl] = id;
+      return Cancelled(r.o) ? CancelledStatus() : Status::Ok();
+    };
+    Status fetched = r.client->RetrMany(numbers, begin, finish);
+    if (!fetched.ok()) return fetched;
     next_uid += static_cast<uint32_t>(end - start);
     MH_RETURN_IF_ERROR(r.archive.Flush());
     MH_RETURN_IF_ERROR(idx.DeleteMeta(Pop3ReservationKey(r.folder->id)));
-    if (Cancelled(r.o)) return CancelledStatus();
   }
   MH_RETURN_IF_ERROR(FinishInbox(r, next_uid, static_cast<uint32_t>(uidls.size())));
 
@@ -261,7 +278,7 @@ Status SyncByContent(Run& r, const std::vector<pop3::ListEntry>& list, uint32_t 
   std::vector<Deletion> deletions;
   for (const auto& e : list) {
     if (Cancelled(r.o)) return CancelledStatus();
-    auto got = Download(r, e.number, next_uid, /*dedupe=*/true);
+    auto got = DownloadUnlessKnown(r, e.number, next_uid);
     if (!got.ok()) {
       if (!MessageLevel(*r.client, got.status())) return got.status();
       ++r.result->unfetchable;

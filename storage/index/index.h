@@ -103,6 +103,9 @@ class Index {
   Result<std::vector<MessageRecord>> FindBySha256(std::string_view sha256);
   Result<std::vector<MessageRecord>> FindByGmMsgid(uint64_t gm_msgid);
   Status SetUnfetchable(int64_t message_id, std::string_view reason);  // empty clears
+  // Folders holding messages the server would not deliver yet, so that a
+  // run reopens them even when nothing else moved.
+  Result<std::vector<int64_t>> FoldersWithUnfetchable();
   // The raw header block stored with the message (empty if none was stored).
   Result<std::string> GetHeaders(int64_t message_id);
 

@@ -40,6 +40,9 @@ constexpr char kSelectBySha256[] =
     "SELECT " MH_MESSAGE_COLUMNS " FROM messages WHERE sha256 = ? ORDER BY id";
 constexpr char kSelectByGmMsgid[] =
     "SELECT " MH_MESSAGE_COLUMNS " FROM messages WHERE gm_msgid = ? ORDER BY id";
+constexpr char kSelectFoldersWithUnfetchable[] =
+    "SELECT DISTINCT folder_id FROM messages WHERE unfetchable_reason IS NOT NULL "
+    "AND expunged_at IS NULL";
 constexpr char kUpdateUnfetchable[] = "UPDATE messages SET unfetchable_reason = ? WHERE id = ?";
 constexpr char kSelectMessageFiles[] =
     "SELECT m.id, m.folder_id, f.local_path, m.file_name, m.sha256, m.size, "
@@ -287,6 +290,15 @@ Result<std::vector<MessageRecord>> Index::FindByGmMsgid(uint64_t gm_msgid) {
   Statement s = impl_->db.GetCachedStatement(kSelectByGmMsgid);
   s.BindInt64(0, static_cast<int64_t>(gm_msgid));
   return ReadAll(s);
+}
+
+Result<std::vector<int64_t>> Index::FoldersWithUnfetchable() {
+  // A scan of the messages table: milliseconds for 100k rows, once per run.
+  Statement s = impl_->db.GetCachedStatement(kSelectFoldersWithUnfetchable);
+  std::vector<int64_t> out;
+  while (s.Step()) out.push_back(s.ColumnInt64(0));
+  MH_RETURN_IF_ERROR(s.status());
+  return out;
 }
 
 Status Index::SetUnfetchable(int64_t message_id, std::string_view reason) {

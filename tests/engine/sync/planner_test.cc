@@ -39,6 +39,10 @@ TEST_CASE("DecideFolder opens only folders whose state moved") {
   // A flag change moves only HIGHESTMODSEQ.
   CHECK(DecideFolder(remote, Known(7, 101, 100, 554)) == FolderAction::kIncremental);
   CHECK(DecideFolder(remote, Known(8, 101, 100, 555)) == FolderAction::kUidValidityChanged);
+  // Messages the server would not deliver last time are asked for again.
+  LocalFolderState pending = Known(7, 101, 100, 555);
+  pending.has_unfetchable = true;
+  CHECK(DecideFolder(remote, pending) == FolderAction::kIncremental);
 }
 
 TEST_CASE("DecideFolder without CONDSTORE rescans flags only when asked") {

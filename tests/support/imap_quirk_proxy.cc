@@ -1,0 +1,229 @@
+#include "tests/support/imap_quirk_proxy.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+namespace mailhoard::testing {
+namespace {
+
+int Listen(uint16_t* port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 16) != 0) {
+    perror("quirk proxy");
+    abort();
+  }
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+int Dial(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool SendAll(int fd, const std::string& s) {
+  size_t off = 0;
+  while (off < s.size()) {
+    ssize_t n = send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Reads one direction as IMAP framing: lines, and literals announced by
+// "{N}" / "{N+}" at a line's end passed through as raw bytes.
+class Framer {
+ public:
+  explicit Framer(int fd) : fd_(fd) {}
+  // Next line (with CRLF) or, after a literal announce, the literal's bytes.
+  // Returns false at EOF. *is_line tells which.
+  bool Next(std::string* out, bool* is_line) {
+    if (literal_left_ > 0) {
+      if (!Fill()) return false;
+      size_t take = std::min(literal_left_, buf_.size());
+      *out = buf_.substr(0, take);
+      buf_.erase(0, take);
+      literal_left_ -= take;
+      *is_line = false;
+      return true;
+    }
+    for (;;) {
+      size_t eol = buf_.find("\r\n");
+      if (eol != std::string::npos) {
+        *out = buf_.substr(0, eol + 2);
+        buf_.erase(0, eol + 2);
+        *is_line = true;
+        literal_left_ = LiteralSize(*out);
+        return true;
+      }
+      if (!Fill(true)) return false;
+    }
+  }
+
+ private:
+  static size_t LiteralSize(const std::string& line) {
+    if (line.size() < 5 || line[line.size() - 3] != '}') return 0;
+    size_t open = line.rfind('{');
+    if (open == std::string::npos) return 0;
+    std::string digits = line.substr(open + 1, line.size() - 3 - open - 1);
+    if (!digits.empty() && digits.back() == '+') digits.pop_back();
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return 0;
+    return std::stoul(digits);
+  }
+  bool Fill(bool force = false) {
+    if (!buf_.empty() && !force) return true;
+    char tmp[65536];
+    ssize_t n = read(fd_, tmp, sizeof tmp);
+    if (n <= 0) return false;
+    buf_.append(tmp, static_cast<size_t>(n));
+    return true;
+  }
+  int fd_;
+  std::string buf_;
+  size_t literal_left_ = 0;
+};
+
+std::string StripExtensions(const std::string& line) {
+  if (line.find("CAPABILITY") == std::string::npos) return line;
+  static const char* kGone[] = {" CONDSTORE",        " QRESYNC", " ESEARCH",  " LIST-STATUS",
+                                " COMPRESS=DEFLATE", " ENABLE",  " SEARCHRES"};
+  std::string out = line;
+  for (const char* token : kGone) {
+    size_t pos;
+    while ((pos = out.find(token)) != std::string::npos) {
+      size_t end = pos + strlen(token);
+      if (end < out.size() && out[end] != ' ' && out[end] != ']' && out[end] != '\r') break;
+      out.erase(pos, strlen(token));
+    }
+  }
+  return out;
+}
+
+// "A7 UID FETCH 1:5,9 (…)": true if the set names any of `uids`.
+bool NamesBadUid(const std::string& line, const std::set<uint32_t>& uids) {
+  std::istringstream in(line);
+  std::string tag, uid, fetch, set;
+  in >> tag >> uid >> fetch >> set;
+  // Exchange fails the body fetch of a broken message, not its flags.
+  if (uid != "UID" || fetch != "FETCH" || line.find("BODY") == std::string::npos) return false;
+  std::istringstream ranges(set);
+  std::string range;
+  while (std::getline(ranges, range, ',')) {
+    auto colon = range.find(':');
+    std::string a = range.substr(0, colon);
+    std::string b = colon == std::string::npos ? a : range.substr(colon + 1);
+    uint32_t lo = a == "*" ? UINT32_MAX : static_cast<uint32_t>(std::stoul(a));
+    uint32_t hi = b == "*" ? UINT32_MAX : static_cast<uint32_t>(std::stoul(b));
+    if (lo > hi) std::swap(lo, hi);
+    for (uint32_t u : uids) {
+      if (u >= lo && u <= hi) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+ImapQuirkProxy::ImapQuirkProxy(uint16_t target_port, QuirkOptions options)
+    : target_port_(target_port), options_(std::move(options)) {
+  listen_fd_ = Listen(&port_);
+  acceptor_ = std::thread([this] { AcceptLoop(); });
+}
+
+ImapQuirkProxy::~ImapQuirkProxy() {
+  stopping_ = true;
+  shutdown(listen_fd_, SHUT_RDWR);
+  acceptor_.join();
+  close(listen_fd_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int fd : fds_) shutdown(fd, SHUT_RDWR);
+  }
+  for (auto& t : workers_) t.join();
+  for (int fd : fds_) close(fd);
+}
+
+void ImapQuirkProxy::AcceptLoop() {
+  while (!stopping_) {
+    int c = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) continue;
+    int index = connections_.fetch_add(1);
+    std::lock_guard<std::mutex> lock(mu_);
+    fds_.push_back(c);
+    workers_.emplace_back([this, c, index] { Serve(c, index); });
+  }
+}
+
+void ImapQuirkProxy::Serve(int client, int index) {
+  int server = Dial(target_port_);
+  if (server < 0) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    fds_.push_back(server);
+  }
+  std::mutex write_client;  // both directions may answer the client
+  std::thread down([&] {
+    Framer f(server);
+    std::string chunk;
+    bool line;
+    while (f.Next(&chunk, &line)) {
+      if (line && options_.strip_extensions) chunk = StripExtensions(chunk);
+      std::lock_guard<std::mutex> lock(write_client);
+      if (!SendAll(client, chunk)) break;
+    }
+    shutdown(client, SHUT_RDWR);
+  });
+  Framer f(client);
+  std::string chunk;
+  bool line;
+  int commands = 0;
+  while (f.Next(&chunk, &line)) {
+    if (line) {
+      ++commands;
+      if (index == 0 && options_.throttle_after_commands > 0 &&
+          commands > options_.throttle_after_commands) {
+        // Exchange's throttling: an explanation, then the door.
+        std::lock_guard<std::mutex> lock(write_client);
+        SendAll(client, "* BYE Request is throttled. Suggested Backoff Time: " +
+                            std::to_string(options_.backoff_ms) + " milliseconds\r\n");
+        throttled_.fetch_add(1);
+        break;
+      }
+      if (!options_.bad_uids.empty() && NamesBadUid(chunk, options_.bad_uids)) {
+        std::string tag = chunk.substr(0, chunk.find(' '));
+        std::lock_guard<std::mutex> lock(write_client);
+        SendAll(client, tag + " BAD Command Argument Error. 11\r\n");
+        bad_answers_.fetch_add(1);
+        continue;
+      }
+    }
+    if (!SendAll(server, chunk)) break;
+  }
+  shutdown(server, SHUT_RDWR);
+  shutdown(client, SHUT_RDWR);
+  down.join();
+}
+
+}  // namespace mailhoard::testing
