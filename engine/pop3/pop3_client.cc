@@ -269,6 +269,54 @@ Status Pop3Client::Retr(uint32_t number, const BodySink& sink) {
   return ReadBody(sink, cmd);
 }
 
+Status Pop3Client::RetrMany(const std::vector<uint32_t>& numbers,
+                            const std::function<Result<BodySink>(uint32_t)>& begin,
+                            const std::function<Status(uint32_t, Status)>& end, size_t window) {
+  size_t depth = caps_.pipelining ? std::max<size_t>(1, window) : 1;
+  size_t sent = 0;
+  Status stop;
+  const BodySink discard = [](const char*, size_t) { return Status::Ok(); };
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    // Keep the pipe full, unless we are only draining after a stop.
+    std::string batch;
+    while (stop.ok() && sent < numbers.size() && sent < i + depth) {
+      std::string cmd = "RETR " + std::to_string(numbers[sent++]);
+      if (options_.trace) options_.trace->Line(TraceDirection::kSent, cmd);
+      batch += cmd + "\r\n";
+    }
+    if (!batch.empty()) {
+      if (broken_) return NetworkError("POP3 connection is no longer usable");
+      Status w = reader_.Write(batch);
+      if (!w.ok()) return Broken(w);
+    }
+    if (i >= sent) break;  // stopped: nothing more in flight
+    std::string cmd = "RETR " + std::to_string(numbers[i]);
+    MH_ASSIGN_OR_RETURN(Reply reply, ReadReply());
+    if (!stop.ok()) {
+      if (reply.ok) MH_RETURN_IF_ERROR(ReadBody(discard, cmd));
+      continue;
+    }
+    Status outcome;
+    if (!reply.ok) {
+      outcome = ReplyError(reply, cmd, false);
+    } else {
+      auto sink = begin(numbers[i]);
+      if (sink.ok()) {
+        outcome = ReadBody(*sink, cmd);
+      } else {
+        MH_RETURN_IF_ERROR(ReadBody(discard, cmd));
+        outcome = sink.status();
+      }
+      if (broken_) {
+        (void)end(numbers[i], outcome);
+        return outcome;
+      }
+    }
+    stop = end(numbers[i], outcome);
+  }
+  return stop;
+}
+
 Status Pop3Client::Top(uint32_t number, uint32_t lines, const BodySink& sink) {
   std::string cmd = "TOP " + std::to_string(number) + " " + std::to_string(lines);
   MH_RETURN_IF_ERROR(Simple(cmd));

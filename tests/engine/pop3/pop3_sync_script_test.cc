@@ -124,13 +124,13 @@ TEST_CASE("without UIDL: SHA-256 de-duplication, then drain deletes what is arch
 
 TEST_CASE("a message the server refuses is skipped, counted, and never deleted") {
   ScriptedAccount acct;
-  auto r = acct.Run(
-      LoggedIn("UIDL\r\nPIPELINING\r\n") +
-          Steps{Client("UIDL\r\n"), Server("+OK\r\n1 aaa\r\n2 bbb\r\n.\r\n"), Client("RETR 1\r\n"),
-                Server("-ERR message is corrupt\r\n"), Client("RETR 2\r\n"),
-                Server("+OK\r\n" + kMsg2 + ".\r\n"), Client("DELE 2\r\n"), Server("+OK\r\n"),
-                Client("QUIT\r\n"), Server("+OK\r\n")},
-      sync::Pop3Mode::kDrain);
+  auto r = acct.Run(LoggedIn("UIDL\r\nPIPELINING\r\n") +
+                        Steps{Client("UIDL\r\n"), Server("+OK\r\n1 aaa\r\n2 bbb\r\n.\r\n"),
+                              // PIPELINING: both RETRs in one write (RFC 2449 §6.6).
+                              Client("RETR 1\r\nRETR 2\r\n"), Server("-ERR message is corrupt\r\n"),
+                              Server("+OK\r\n" + kMsg2 + ".\r\n"), Client("DELE 2\r\n"),
+                              Server("+OK\r\n"), Client("QUIT\r\n"), Server("+OK\r\n")},
+                    sync::Pop3Mode::kDrain);
   INFO(acct.script_status.ToString());
   REQUIRE(r.ok());
   CHECK(acct.script_status.ok());

@@ -134,6 +134,57 @@ TEST_CASE("UIDL not implemented is kUnsupported; a bad UIDL line is a protocol e
   CHECK(bad.client->Noop().ok());  // read to the terminator: still in step
 }
 
+TEST_CASE("RetrMany keeps a window of RETRs in flight and reports each message") {
+  auto s = ConnectScripted(
+      With("PIPELINING\r\n", {Client("RETR 1\r\nRETR 2\r\n"), Server("+OK\r\na\r\n.\r\n"),
+                              Client("RETR 3\r\n"), Server("-ERR gone\r\n+OK\r\n..c\r\n.\r\n")}));
+  REQUIRE(s.client);
+  std::vector<std::string> bodies(4);
+  std::vector<Status> outcomes(4);
+  uint32_t current = 0;
+  Status st = s.client->RetrMany(
+      {1, 2, 3},
+      [&](uint32_t n) -> Result<BodySink> {
+        current = n;
+        return BodySink([&](const char* d, size_t len) {
+          bodies[current].append(d, len);
+          return Status::Ok();
+        });
+      },
+      [&](uint32_t n, Status outcome) {
+        outcomes[n] = outcome;
+        return Status::Ok();
+      },
+      /*window=*/2);
+  REQUIRE(st.ok());
+  CHECK(bodies[1] == "a\r\n");
+  CHECK(outcomes[2].code() == ErrorCode::kServerNo);
+  CHECK(bodies[3] == ".c\r\n");
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("RetrMany stopped by its caller drains the RETRs in flight and stays in step") {
+  auto s = ConnectScripted(With("PIPELINING\r\n", {Client("RETR 1\r\nRETR 2\r\n"),
+                                                   Server("+OK\r\na\r\n.\r\n+OK\r\nb\r\n.\r\n"),
+                                                   Client("NOOP\r\n"), Server("+OK\r\n")}));
+  REQUIRE(s.client);
+  int ended = 0;
+  Status st = s.client->RetrMany(
+      {1, 2, 3},
+      [](uint32_t) -> Result<BodySink> {
+        return BodySink([](const char*, size_t) { return Status::Ok(); });
+      },
+      [&](uint32_t, Status) {
+        ++ended;
+        return Status::Error(ErrorCode::kCancelled, "stop");
+      },
+      /*window=*/2);
+  CHECK(st.code() == ErrorCode::kCancelled);
+  CHECK(ended == 1);
+  CHECK(s.client->Noop().ok());
+  CHECK(s.script->Done().ok());
+}
+
 TEST_CASE("TOP streams the header block") {
   auto s = ConnectScripted(
       With("TOP\r\n", {Client("TOP 3 0\r\n"), Server("+OK\r\nFrom: a@b\r\n\r\n.\r\n")}));
