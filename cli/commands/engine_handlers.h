@@ -1,6 +1,6 @@
 // Options and handlers of the engine-backed commands. The *_command.cc files
-// own the command-line surface and fill these structs; the handlers in
-// engine_handlers.cc run the engine. Each returns the process exit code.
+// own the command-line surface and fill these structs; the handlers
+// (<name>_handler.cc) run the engine. Each returns the process exit code.
 #pragma once
 
 #include <optional>

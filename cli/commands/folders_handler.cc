@@ -1,0 +1,171 @@
+// `mailhoard folders ACCOUNT`: what the server has, whether the account's
+// [folders] include/exclude selects each folder, and where it lands locally.
+// For writing include/exclude patterns without a trial sync.
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands/account_session.h"
+#include "cli/commands/engine_handlers.h"
+#include "engine/imap/client/imap_client.h"
+#include "engine/sync/folder_filter.h"
+#include "storage/index/index.h"
+#include "storage/maildir/folder_path.h"
+
+namespace mailhoard::cli {
+namespace {
+
+struct Row {
+  imap::MailboxInfo box;
+  bool selected = false;
+  std::string local_path;
+  bool local_known = false;  // from the index, not predicted
+};
+
+std::string Attributes(const imap::MailboxInfo& b) {
+  std::string s;
+  for (const auto& a : b.attributes) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+nlohmann::json RowJson(const Row& r) {
+  nlohmann::json j = {{"name", r.box.name},
+                      {"raw_name", r.box.raw_name},
+                      {"delimiter", r.box.delimiter ? std::string(1, *r.box.delimiter) : ""},
+                      {"special_use", r.box.special_use},
+                      {"attributes", r.box.attributes},
+                      {"noselect", r.box.noselect},
+                      {"selected", r.selected},
+                      {"local_path", r.local_path},
+                      {"local_path_known", r.local_known}};
+  if (r.box.status) {
+    const auto& s = *r.box.status;
+    auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+    j["messages"] = opt(s.messages);
+    j["uidnext"] = opt(s.uidnext);
+    j["uidvalidity"] = opt(s.uidvalidity);
+    j["highestmodseq"] = opt(s.highestmodseq);
+  }
+  return j;
+}
+
+void PrintRow(std::ostream& out, const Row& r) {
+  char counts[160] = "";
+  if (r.box.status) {
+    const auto& s = *r.box.status;
+    snprintf(counts, sizeof counts, "%u msgs, uidnext %u, uidvalidity %u",
+             s.messages.value_or(0), s.uidnext.value_or(0), s.uidvalidity.value_or(0));
+    if (s.highestmodseq) {
+      snprintf(counts + strlen(counts), sizeof counts - strlen(counts), ", modseq %llu",
+               static_cast<unsigned long long>(*s.highestmodseq));
+    }
+  }
+  out << (r.selected ? "  + " : "  - ") << r.box.name;
+  if (!r.box.special_use.empty()) out << " " << r.box.special_use;
+  std::string attrs = Attributes(r.box);
+  if (!attrs.empty()) out << " [" << attrs << "]";
+  out << "\n      ";
+  if (r.box.noselect) {
+    out << "not selectable (holds only subfolders)";
+  } else {
+    out << counts << "; " << (r.selected ? "synced" : "not synced") << " -> "
+        << (r.local_path.empty() ? "(account root)" : r.local_path)
+        << (r.local_known ? "" : " (new)");
+  }
+  out << "\n";
+}
+
+}  // namespace
+
+int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
+  auto config = ctx.LoadConfigOrReport();
+  if (!config.ok()) return ctx.exit_code;
+  for (const auto& w : config->warnings) ctx.PrintWarning(w);
+  const AccountConfig* account = config->FindAccount(options.account);
+  if (!account) {
+    ctx.PrintError("no account named " + options.account + " in " + config->source_path);
+    return kExitUsage;
+  }
+  if (account->protocol == Protocol::kPop3) {
+    if (ctx.json) {
+      ctx.out << nlohmann::json({{"name", account->name},
+                                 {"protocol", "pop3"},
+                                 {"folders", {{{"name", "INBOX"}, {"selected", true}}}}})
+                     .dump(2)
+              << "\n";
+    } else {
+      ctx.out << account->name << ": POP3 has only INBOX (no folders to list)\n";
+    }
+    return kExitOk;
+  }
+  std::vector<std::string> warnings;
+  auto creds = CredentialsFor(*account, &warnings);
+  for (const auto& w : warnings) ctx.PrintWarning(account->name + ": " + w);
+  if (!creds.ok()) return ctx.ReportAccountFailure(creds.status().WithContext(account->name));
+
+  imap::ClientOptions co;
+  co.endpoint = {account->host, account->port};
+  co.connect = ConnectOptionsFor(*account);
+  co.allow_plaintext_login = account->allow_plaintext;
+  co.on_alert = [&ctx, name = account->name](std::string_view text) {
+    ctx.PrintWarning(name + ": server alert: " + std::string(text));
+  };
+  imap::Credentials ic;
+  ic.user = creds->user;
+  ic.method = ImapAuthFor(*account);
+  ic.secret = creds->secret;
+  ic.refresh = creds->refresh;
+  auto client = imap::ImapClient::Connect(co);
+  if (!client.ok()) return ctx.ReportAccountFailure(client.status().WithContext(account->name));
+  Status login = (*client)->Login(ic);
+  if (!login.ok()) return ctx.ReportAccountFailure(login.WithContext(account->name));
+  auto boxes = (*client)->ListMailboxes(/*with_status=*/true);
+  (void)(*client)->Logout();
+  if (!boxes.ok()) return ctx.ReportAccountFailure(boxes.status().WithContext(account->name));
+
+  // Local paths the index already assigned (stable once given).
+  std::map<std::string, std::string> known;
+  if (auto idx = OpenIndexReadOnly(*account); idx.ok()) {
+    if (auto folders = (*idx)->ListFolders(); folders.ok()) {
+      for (const auto& f : *folders) known[f.remote_name] = f.local_path;
+    }
+  }
+  sync::FolderFilter filter(account->folders.include, account->folders.exclude);
+  maildir::FolderPathMapper mapper(account->layout == Layout::kNested
+                                       ? maildir::Layout::kNested
+                                       : maildir::Layout::kMaildirPlusPlus);
+  std::vector<Row> rows;
+  size_t selected = 0;
+  for (auto& box : *boxes) {
+    if (box.nonexistent) continue;
+    Row r;
+    r.selected = !box.noselect && filter.Matches(box.name, box.delimiter);
+    selected += r.selected;
+    if (auto it = known.find(box.raw_name); it != known.end()) {
+      r.local_path = it->second;
+      r.local_known = true;
+    } else if (auto p = mapper.CanonicalPath(box.name, box.delimiter); p.ok()) {
+      r.local_path = *p;
+    }
+    r.box = std::move(box);
+    rows.push_back(std::move(r));
+  }
+  if (ctx.json) {
+    nlohmann::json jf = nlohmann::json::array();
+    for (const auto& r : rows) jf.push_back(RowJson(r));
+    ctx.out << nlohmann::json({{"name", account->name},
+                               {"protocol", "imap"},
+                               {"folders", jf},
+                               {"selected", selected}})
+                   .dump(2)
+            << "\n";
+    return kExitOk;
+  }
+  ctx.out << account->name << ": " << rows.size() << " folder" << (rows.size() == 1 ? "" : "s")
+          << " on the server, " << selected << " selected by [folders] (+ synced, - not)\n";
+  for (const auto& r : rows) PrintRow(ctx.out, r);
+  return kExitOk;
+}
+
+}  // namespace mailhoard::cli
