@@ -114,7 +114,7 @@ TEST_CASE("USER/PASS: the password never reaches the trace") {
   CHECK(s.script->Done().ok());
 }
 
-TEST_CASE("-ERR [AUTH] is kAuth with RetryClass::kAuth") {
+TEST_CASE("response code AUTH is kAuth with RetryClass::kAuth") {
   auto steps = Hello("USER\r\n");
   steps.push_back(Client("USER joe\r\n"));
   steps.push_back(Server("+OK\r\n"));
@@ -128,7 +128,7 @@ TEST_CASE("-ERR [AUTH] is kAuth with RetryClass::kAuth") {
   CHECK(st.message().find("bad") == std::string::npos);
 }
 
-TEST_CASE("-ERR [IN-USE] and [SYS/TEMP] are transient, [SYS/PERM] final") {
+TEST_CASE("response codes IN-USE and SYS/TEMP are transient, SYS/PERM final") {
   for (auto [code, transient] : {std::pair{"IN-USE", true}, std::pair{"SYS/TEMP", true},
                                  std::pair{"SYS/PERM", false}, std::pair{"LOGIN-DELAY", true}}) {
     auto steps = Hello("USER\r\n");
