@@ -14,7 +14,7 @@ namespace {
 constexpr char kInbox[] = "INBOX";
 constexpr int64_t kSecondsPerDay = 86400;
 
-RemoteFolderInfo InboxInfo() { return {kInbox, kInbox, std::nullopt, ""}; }
+RemoteFolderInfo InboxInfo() { return {kInbox, kInbox, std::nullopt, "", ""}; }
 
 bool Cancelled(const Pop3SyncOptions& o) { return o.cancel && o.cancel->load(); }
 
@@ -309,11 +309,15 @@ Status DryRun(Run& r) {
   return r.client->Quit();
 }
 
-Status Session(Archive& archive, const Pop3SyncOptions& o, FolderResult* result) {
+// `logged_in` tells the caller whether a failure is the account's (connect,
+// TLS, login) or the folder's (everything after).
+Status Session(Archive& archive, const Pop3SyncOptions& o, FolderResult* result, bool* logged_in) {
+  *logged_in = false;
   auto connected = o.connect ? o.connect(o.client) : pop3::Pop3Client::Connect(o.client);
   if (!connected.ok()) return connected.status();
   std::unique_ptr<pop3::Pop3Client> client = std::move(connected).value();
   MH_RETURN_IF_ERROR(client->Login(o.credentials));
+  *logged_in = true;
   Run r{archive, o, result};
   r.now = o.now ? o.now() : archive.options().now();
   r.client = client.get();
@@ -358,13 +362,14 @@ SyncResult SyncPop3Account(Archive& archive, const Pop3SyncOptions& o) {
   folder.action = FolderAction::kIncremental;
   result.folders_listed = 1;
   Status status;
+  bool logged_in = false;
   for (int attempt = 0; attempt < std::max(1, o.attempts); ++attempt) {
     if (Cancelled(o)) {
       status = CancelledStatus();
       break;
     }
     ++folder.attempts;
-    status = Session(archive, o, &folder);
+    status = Session(archive, o, &folder, &logged_in);
     if (status.ok() || !status.transient() || Cancelled(o)) break;
     if (attempt + 1 >= o.attempts) break;
     std::chrono::milliseconds delay =
@@ -376,15 +381,14 @@ SyncResult SyncPop3Account(Archive& archive, const Pop3SyncOptions& o) {
     }
   }
   // Connect and login failures are the account's; the rest the folder's.
-  bool account_level = status.code() == ErrorCode::kAuth || status.code() == ErrorCode::kTls ||
-                       status.code() == ErrorCode::kInvalidArgument ||
-                       status.code() == ErrorCode::kUnsupported;
-  if (account_level) {
+  if (!logged_in) {
     result.status = status;
   } else {
     folder.status = status;
   }
-  if (!status.ok() && !o.dry_run) (void)archive.RecordFolderError(kInbox, status.ToString());
+  if (!status.ok() && !o.dry_run && logged_in) {
+    (void)archive.RecordFolderError(kInbox, status.ToString());
+  }
   Status flushed = archive.Flush();
   if (result.status.ok() && !flushed.ok()) result.status = flushed;
   return result;
