@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/auth/base64.h"
+#include "engine/auth/sasl.h"
 #include "tests/engine/pop3/conversation_util.h"
 
 namespace mailhoard::pop3::testing {
@@ -229,6 +230,29 @@ TEST_CASE("AUTH XOAUTH2: a rejected token is refreshed once and retried") {
   CHECK(st.ok());
   CHECK(refreshed == 1);
   CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("AUTH OAUTHBEARER sends the RFC 7628 initial response") {
+  auto mech = auth::MakeOAuthBearer("joe", "tok", "", 0);
+  std::string ir = auth::Base64Encode(*mech->InitialResponse());
+  auto steps = Hello("SASL OAUTHBEARER\r\n");
+  steps.push_back(Client("AUTH OAUTHBEARER " + ir + "\r\n"));
+  steps.push_back(Server("+OK\r\n"));
+  auto s = ConnectScripted(steps, Plaintext());
+  REQUIRE(s.client);
+  REQUIRE(s.client->Login(Password("joe", "tok", AuthMethod::kOAuthBearer)).ok());
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("bytes after the STLS go-ahead are refused (command injection)") {
+  ClientOptions o;
+  o.connect.tls = net::TlsMode::kStartTls;
+  auto steps = Hello("STLS\r\n");
+  steps.push_back(Client("STLS\r\n"));
+  steps.push_back(Server("+OK begin TLS\r\n+OK injected\r\n"));
+  auto s = ConnectScripted(steps, o);
+  REQUIRE_FALSE(s.client);
+  CHECK_FALSE(s.connect_status.ok());
 }
 
 TEST_CASE("AUTH with a mechanism the server does not list is refused locally") {
