@@ -14,7 +14,14 @@ namespace {
 constexpr char kInbox[] = "INBOX";
 constexpr int64_t kSecondsPerDay = 86400;
 
-RemoteFolderInfo InboxInfo() { return {kInbox, kInbox, std::nullopt, "", ""}; }
+// POP3 has one mailbox, with no hierarchy delimiter. Named fields: the
+// struct grows (local_name) and must not need an edit here each time.
+RemoteFolderInfo InboxInfo() {
+  RemoteFolderInfo info;
+  info.remote_name = kInbox;
+  info.display_name = kInbox;
+  return info;
+}
 
 bool Cancelled(const Pop3SyncOptions& o) { return o.cancel && o.cancel->load(); }
 
