@@ -79,6 +79,7 @@ sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCre
   o.credentials.secret = creds.secret;
   o.credentials.refresh = creds.refresh;
   o.filter = sync::FolderFilter(account.folders.include, account.folders.exclude);
+  o.renames = account.folders.rename;
   o.policy = account.policy == Policy::kMirror ? sync::Policy::kMirror : sync::Policy::kArchive;
   o.connections = account.connections;
   o.dry_run = options.dry_run;

@@ -115,6 +115,9 @@ Result<int64_t> IncomingMessage::Commit(const IncomingMeta& meta) {
   record.modseq = meta.modseq;
   record.gm_msgid = meta.gm_msgid;
   DescribeMessage(state_->scanner, &record);
+  if (archive_->options_.dedupe) {
+    MH_RETURN_IF_ERROR(archive_->LinkToTwin(folder_, &record, split.flags));
+  }
   return archive_->Record(folder_, record, state_->scanner.raw_header(), state_->scanner.text(),
                           delivered.size);
 }
@@ -200,6 +203,34 @@ Result<int64_t> Archive::Record(ArchiveFolder* folder, const index::MessageRecor
   return id;
 }
 
+Status Archive::LinkToTwin(ArchiveFolder* folder, index::MessageRecord* record,
+                           maildir::MaildirFlags flags) {
+  std::optional<index::MessageRecord> twin;
+  std::string twin_path;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    MH_ASSIGN_OR_RETURN(std::vector<index::MessageRecord> same,
+                        index_->FindBySha256(record->sha256));
+    for (auto& m : same) {
+      if (m.folder_id == folder->id || m.file_name.empty()) continue;
+      MH_ASSIGN_OR_RETURN(std::optional<index::FolderRecord> f, index_->GetFolder(m.folder_id));
+      if (!f) continue;
+      twin = std::move(m);
+      twin_path = f->local_path;
+      break;
+    }
+  }
+  if (!twin) return Status::Ok();
+  // Same bytes: one file on disk, one name per folder (each with its own
+  // uid and flags), so every folder still reads as a normal Maildir.
+  MH_ASSIGN_OR_RETURN(std::string linked,
+                      maildir_->LinkMessage(twin_path, StripSubdir(twin->file_name),
+                                            folder->local_path, record->uid, flags));
+  MH_RETURN_IF_ERROR(maildir_->RemoveMessage(folder->local_path, StripSubdir(record->file_name)));
+  record->file_name = "cur/" + linked;
+  return Status::Ok();
+}
+
 Result<ArchiveFolder*> Archive::OpenFolder(const RemoteFolderInfo& remote, uint32_t uidvalidity) {
   std::unique_lock<std::mutex> lock(mu_);
   auto it = folders_.find(remote.remote_name);
@@ -218,8 +249,10 @@ Result<ArchiveFolder*> Archive::OpenFolder(const RemoteFolderInfo& remote, uint3
                                       ".mailhoard.sqlite-shm", ".mailhoard.sqlite-journal",
                                       ".mailhoard.lock",       ".oauth-token.json"};
     for (const auto& f : all) taken.push_back(f.local_path);
-    MH_ASSIGN_OR_RETURN(record.local_path,
-                        mapper_.Assign(remote.display_name, remote.delimiter, taken));
+    MH_ASSIGN_OR_RETURN(
+        record.local_path,
+        mapper_.Assign(remote.local_name.empty() ? remote.display_name : remote.local_name,
+                       remote.delimiter, taken));
     record.uidvalidity = uidvalidity;
   }
   record.remote_name = remote.remote_name;

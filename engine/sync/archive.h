@@ -41,6 +41,9 @@ struct ArchiveOptions {
   size_t batch_messages = 2000;
   uint64_t batch_bytes = 128ull << 20;
   size_t max_body_text = 256 * 1024;  // per message, for full-text search
+  // Gmail shows one message in every folder (label) it carries: store such
+  // copies once, as hard links to one file, matched by SHA-256.
+  bool dedupe = false;
   std::function<int64_t()> now;       // seconds since the epoch; required
   maildir::FileSystem* fs = nullptr;  // null: the real file system
 };
@@ -51,6 +54,9 @@ struct RemoteFolderInfo {
   std::string display_name;  // decoded UTF-8
   std::optional<char> delimiter;
   std::string special_use;
+  // The name the local directory is made from, when the user renamed the
+  // folder locally ("Sent Items" → "Sent"); empty: display_name.
+  std::string local_name;
 };
 
 // A folder opened for syncing.
@@ -157,6 +163,10 @@ class Archive {
                          const std::string& raw_headers, const std::string& body_text,
                          uint64_t bytes);
   Status AdoptOrphans(ArchiveFolder* folder, uint32_t uidvalidity);
+  // With `dedupe`: replaces a just-delivered file by a hard link to an
+  // identical message already archived in another folder.
+  Status LinkToTwin(ArchiveFolder* folder, index::MessageRecord* record,
+                    maildir::MaildirFlags flags);
 
   ArchiveOptions options_;
   std::unique_ptr<index::Index> index_;

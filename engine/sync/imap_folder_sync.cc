@@ -134,8 +134,10 @@ Status FetchResilient(imap::ImapClient& client, const SequenceSet& uids, Archive
   return Status::Ok();
 }
 
-RemoteFolderInfo RemoteInfo(const imap::MailboxInfo& m) {
-  return {m.raw_name, m.name, m.delimiter, m.special_use};
+RemoteFolderInfo RemoteInfo(const imap::MailboxInfo& m, const ImapSyncOptions& options) {
+  auto renamed = options.renames.find(m.name);
+  return {m.raw_name, m.name, m.delimiter, m.special_use,
+          renamed == options.renames.end() ? "" : renamed->second};
 }
 
 uint32_t MaxUid(const std::vector<LocalMessage>& local) {
@@ -254,7 +256,7 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
   bool used_qresync = qresync && !validity_changed;
 
   MH_ASSIGN_OR_RETURN(ArchiveFolder * folder,
-                      archive.OpenFolder(RemoteInfo(mailbox), box.uidvalidity));
+                      archive.OpenFolder(RemoteInfo(mailbox, options), box.uidvalidity));
   result->adopted = folder->adopted;
 
   std::vector<uint32_t> refetch;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 
 #include "engine/imap/client/imap_client.h"
 #include "engine/sync/archive.h"
@@ -20,6 +21,8 @@ struct ImapSyncOptions {
   imap::ClientOptions client;
   imap::Credentials credentials;
   FolderFilter filter;
+  // Local renames: decoded remote name → name of the local folder.
+  std::map<std::string, std::string> renames;
   Policy policy = Policy::kArchive;
   FolderDecisionOptions decisions;
   int connections = 4;

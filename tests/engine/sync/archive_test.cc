@@ -57,7 +57,7 @@ Result<int64_t> Store(Archive& archive, ArchiveFolder* folder, uint32_t uid,
   return msg->Commit(meta);
 }
 
-const RemoteFolderInfo kEntwuerfe{"Entw&APw-rfe", "Entwürfe", '/', "\\Drafts"};
+const RemoteFolderInfo kEntwuerfe{"Entw&APw-rfe", "Entwürfe", '/', "\\Drafts", ""};
 
 TEST_CASE("Archive stores messages byte for byte and records them") {
   TempDir tmp;
@@ -121,7 +121,7 @@ TEST_CASE("Archive applies flag changes and both expunge policies") {
   TempDir tmp;
   auto archive = Archive::Open(Options(tmp.path));
   REQUIRE(archive.ok());
-  auto folder = (*archive)->OpenFolder({"INBOX", "INBOX", '/', ""}, 42);
+  auto folder = (*archive)->OpenFolder({"INBOX", "INBOX", '/', "", ""}, 42);
   INFO(folder.status().ToString());
   REQUIRE(folder.ok());
   auto id1 = Store(**archive, *folder, 1, Message(1));
@@ -151,7 +151,7 @@ TEST_CASE("Archive keeps a hostile folder name inside the account directory") {
   TempDir tmp;
   auto archive = Archive::Open(Options(tmp.path));
   REQUIRE(archive.ok());
-  auto folder = (*archive)->OpenFolder({"../../etc", "../../etc", '/', ""}, 1);
+  auto folder = (*archive)->OpenFolder({"../../etc", "../../etc", '/', "", ""}, 1);
   REQUIRE(folder.ok());
   std::string dir = fs::weakly_canonical((*archive)->maildir().FolderDir((*folder)->local_path));
   CHECK(dir.rfind(tmp.path + "/acct/", 0) == 0);
@@ -168,7 +168,7 @@ TEST_CASE("A folder cannot map onto the archive's own files") {
   TempDir tmp;
   auto archive = Archive::Open(Options(tmp.path));
   REQUIRE(archive.ok());
-  auto folder = (*archive)->OpenFolder({"mailhoard/sqlite", "mailhoard/sqlite", '/', ""}, 1);
+  auto folder = (*archive)->OpenFolder({"mailhoard/sqlite", "mailhoard/sqlite", '/', "", ""}, 1);
   REQUIRE(folder.ok());
   CHECK((*folder)->local_path != ".mailhoard.sqlite");
   REQUIRE(Store(**archive, *folder, 1, Message(1)).ok());
@@ -179,7 +179,7 @@ TEST_CASE("An unfetchable message is recorded, then replaced when it arrives") {
   TempDir tmp;
   auto archive = Archive::Open(Options(tmp.path));
   REQUIRE(archive.ok());
-  auto folder = (*archive)->OpenFolder({"INBOX", "INBOX", '/', ""}, 42);
+  auto folder = (*archive)->OpenFolder({"INBOX", "INBOX", '/', "", ""}, 42);
   REQUIRE(folder.ok());
   REQUIRE((*archive)->RecordUnfetchable(*folder, 42, 5, "placeholder").ok());
   auto local = (*archive)->LocalMessages(*folder, 42);
@@ -191,6 +191,42 @@ TEST_CASE("An unfetchable message is recorded, then replaced when it arrives") {
   local = (*archive)->LocalMessages(*folder, 42);
   REQUIRE(local->size() == 1);
   CHECK_FALSE((*local)[0].unfetchable);
+}
+
+}  // namespace
+}  // namespace mailhoard::sync
+
+namespace mailhoard::sync {
+namespace {
+
+TEST_CASE("dedupe stores a message seen in several folders once, as hard links") {
+  TempDir tmp;
+  ArchiveOptions o = Options(tmp.path);
+  o.dedupe = true;
+  auto archive = Archive::Open(o);
+  REQUIRE(archive.ok());
+  auto all = (*archive)->OpenFolder({"[Gmail]/All Mail", "[Gmail]/All Mail", '/', "\\All", ""}, 1);
+  auto inbox = (*archive)->OpenFolder({"INBOX", "INBOX", '/', "", ""}, 2);
+  REQUIRE((all.ok() && inbox.ok()));
+  REQUIRE(Store(**archive, *all, 10, Message(1), FlagSet({"\\Seen"})).ok());
+  REQUIRE((*archive)->Flush().ok());
+  auto id = Store(**archive, *inbox, 3, Message(1), FlagSet({"\\Flagged"}));
+  REQUIRE(id.ok());
+  REQUIRE((*archive)->Flush().ok());
+  auto row = (*archive)->index().GetMessage(*id);
+  REQUIRE(row.ok());
+  std::string path =
+      (*archive)->maildir().FolderDir((*inbox)->local_path) + "/" + (*row)->file_name;
+  CHECK(fs::hard_link_count(path) == 2);
+  CHECK(ReadFile(path) == Message(1));
+  CHECK((*row)->file_name.find(",U=3,") != std::string::npos);
+  CHECK((*row)->file_name.find(":2,F") != std::string::npos);
+  size_t files = 0;
+  for (auto& e :
+       fs::directory_iterator((*archive)->maildir().FolderDir((*inbox)->local_path) + "/cur")) {
+    files += e.is_regular_file();
+  }
+  CHECK(files == 1);
 }
 
 }  // namespace
