@@ -16,6 +16,7 @@
 #include "cli/commands/progress_display.h"
 #include "cli/commands/trace_file.h"
 #include "engine/sync/imap_sync.h"
+#include "engine/sync/pop3_sync.h"
 
 namespace mailhoard::cli {
 namespace {
@@ -87,9 +88,49 @@ sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCre
   return o;
 }
 
+pop3::AuthMethod Pop3AuthFor(AuthMethod auth) {
+  switch (auth) {
+    case AuthMethod::kPlain:
+      return pop3::AuthMethod::kAuto;
+    case AuthMethod::kLogin:
+      return pop3::AuthMethod::kLogin;
+    case AuthMethod::kXoauth2:
+      return pop3::AuthMethod::kXOAuth2;
+    case AuthMethod::kOauthBearer:
+      return pop3::AuthMethod::kOAuthBearer;
+    case AuthMethod::kUser:
+      return pop3::AuthMethod::kUserPass;
+    case AuthMethod::kApop:
+      return pop3::AuthMethod::kApop;
+  }
+  return pop3::AuthMethod::kAuto;
+}
+
+sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const AccountCredentials& creds,
+                                  const SyncOptions& options, TraceFile* trace,
+                                  CommandContext& ctx) {
+  sync::Pop3SyncOptions o;
+  o.client.endpoint = {account.host, account.port};
+  o.client.connect = ConnectOptionsFor(account);
+  o.client.allow_plaintext_login = account.allow_plaintext;
+  o.client.trace = trace;
+  o.credentials.user = creds.user;
+  o.credentials.method = Pop3AuthFor(account.auth);
+  o.credentials.secret = creds.secret;
+  o.credentials.refresh = creds.refresh;
+  o.mode = account.policy == Policy::kDrain ? sync::Pop3Mode::kDrain : sync::Pop3Mode::kKeep;
+  o.delete_after_days = account.delete_after_days;
+  o.dry_run = options.dry_run;
+  o.cancel = &g_stop;
+  o.on_warning = [&ctx, name = account.name](std::string_view text) {
+    ctx.PrintWarning(name + ": " + std::string(text));
+  };
+  return o;
+}
+
 // Runs one account; returns its exit code and fills `json`.
 ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const SyncOptions& options,
-                     imap::TraceSink* trace, nlohmann::json* json) {
+                     TraceFile* trace, nlohmann::json* json) {
   (*json)["name"] = account.name;
   auto fail = [&](const Status& s) {
     (*json)["error"] = s.ToString();
@@ -97,9 +138,6 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
     (*json)["exit_code"] = code;
     return code;
   };
-  if (account.protocol == Protocol::kPop3) {
-    return fail(Status::Error(ErrorCode::kUnsupported, "POP3 accounts are not supported yet"));
-  }
   auto lock = AccountLock::Acquire(account.archive_dir, account.name);
   if (!lock.ok()) return fail(lock.status());
   std::vector<std::string> warnings;
@@ -109,11 +147,19 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
   auto archive = OpenArchive(account);
   if (!archive.ok()) return fail(archive.status());
 
-  sync::ImapSyncOptions o = ImapOptions(account, *creds, options, trace, ctx);
   ProgressDisplay progress(ctx, account.name);
-  o.on_progress = [&progress](const sync::ProgressEvent& e) { progress.Update(e); };
+  auto on_progress = [&progress](const sync::ProgressEvent& e) { progress.Update(e); };
   auto started = std::chrono::steady_clock::now();
-  sync::SyncResult result = sync::SyncImapAccount(**archive, o);
+  sync::SyncResult result;
+  if (account.protocol == Protocol::kPop3) {
+    sync::Pop3SyncOptions o = Pop3Options(account, *creds, options, trace, ctx);
+    o.on_progress = on_progress;
+    result = sync::SyncPop3Account(**archive, o);
+  } else {
+    sync::ImapSyncOptions o = ImapOptions(account, *creds, options, trace, ctx);
+    o.on_progress = on_progress;
+    result = sync::SyncImapAccount(**archive, o);
+  }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   progress.Done();

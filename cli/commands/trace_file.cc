@@ -24,8 +24,16 @@ Result<std::unique_ptr<TraceFile>> TraceFile::Open(const std::string& path) {
 TraceFile::~TraceFile() { fclose(file_); }
 
 void TraceFile::Line(imap::TraceDirection direction, std::string_view line) {
+  Write(direction == imap::TraceDirection::kSent, line);
+}
+
+void TraceFile::Line(pop3::TraceDirection direction, std::string_view line) {
+  Write(direction == pop3::TraceDirection::kSent, line);
+}
+
+void TraceFile::Write(bool sent, std::string_view line) {
   std::lock_guard<std::mutex> lock(mu_);
-  fputs(direction == imap::TraceDirection::kSent ? "C: " : "S: ", file_);
+  fputs(sent ? "C: " : "S: ", file_);
   fwrite(line.data(), 1, line.size(), file_);
   fputc('\n', file_);
 }

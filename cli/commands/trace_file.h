@@ -9,17 +9,20 @@
 
 #include "engine/core/status.h"
 #include "engine/imap/client/trace.h"
+#include "engine/pop3/pop3_client.h"
 
 namespace mailhoard::cli {
 
-class TraceFile : public imap::TraceSink {
+class TraceFile : public imap::TraceSink, public pop3::TraceSink {
  public:
   static Result<std::unique_ptr<TraceFile>> Open(const std::string& path);
   ~TraceFile() override;
   void Line(imap::TraceDirection direction, std::string_view line) override;
+  void Line(pop3::TraceDirection direction, std::string_view line) override;
 
  private:
   explicit TraceFile(FILE* f) : file_(f) {}
+  void Write(bool sent, std::string_view line);
   std::mutex mu_;
   FILE* file_;
 };
