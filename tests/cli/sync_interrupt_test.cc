@@ -1,0 +1,93 @@
+// Stopping `mailhoard sync` part-way, as a shutdown or the OOM killer would:
+// SIGTERM must end it at a message boundary (75 or 0) with a clean archive;
+// SIGKILL at any moment must leave an archive that the next run completes to
+// exactly the server's contents, without duplicates, and `verify` clean.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "tests/cli/cli_harness.h"
+#include "tests/support/corpus.h"
+#include "tests/support/tcp_proxy.h"
+
+namespace mailhoard::cli {
+namespace {
+
+using mailhoard::testing::CommandResult;
+using mailhoard::testing::DovecotServer;
+using mailhoard::testing::TcpProxy;
+using testing::CliHarness;
+
+void LoadMail(CliHarness& h, size_t messages, uint64_t seed) {
+  mailhoard::testing::CorpusOptions o;
+  o.seed = seed;
+  o.messages = messages;
+  o.big_fraction = 0;  // many small messages: many points to be killed at
+  mailhoard::testing::LoadCorpus(h.server(), h.user().name, o);
+}
+
+// The account is synced through `proxy` (slowed down), checked and completed
+// directly against the server.
+void ExpectCompletes(CliHarness& h) {
+  CommandResult verify = h.Run({"verify"});
+  INFO(verify.out << verify.err);
+  CHECK(verify.exit_code == 0);
+  CommandResult again = h.Run({"sync"});
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(h.CompareWithServer() == "");
+  CommandResult verify2 = h.Run({"verify"});
+  INFO(verify2.out << verify2.err);
+  CHECK(verify2.exit_code == 0);
+}
+
+TEST_CASE("SIGTERM mid-sync stops cleanly; the next sync completes it byte-equal",
+          "[integration]") {
+  DovecotServer& server = DovecotServer::Shared();
+  TcpProxy proxy(server.imap_port(), {std::chrono::milliseconds(15)});
+  CliHarness h(server, proxy.port(), "connections = 1\n");
+  LoadMail(h, 300, 7);
+  pid_t pid = h.Start({"sync"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  kill(pid, SIGTERM);
+  int code = CliHarness::Wait(pid);
+  INFO(testing::ReadFileOrEmpty(h.dir() / "bg.err"));
+  CHECK((code == 75 || code == 0));
+  h.WriteConfig(0);
+  ExpectCompletes(h);
+}
+
+TEST_CASE("SIGKILL at many points of a sync: a re-run completes it exactly", "[integration]") {
+  DovecotServer& server = DovecotServer::Shared();
+  TcpProxy proxy(server.imap_port(), {std::chrono::milliseconds(5)});
+  const int delays_ms[] = {100, 250, 400, 600, 850, 1100, 1500, 2000};
+  for (int delay : delays_ms) {
+    DYNAMIC_SECTION("killed after " << delay << " ms") {
+      CliHarness h(server, proxy.port());
+      LoadMail(h, 300, 11);
+      // Two kills per archive: a killed run, then a killed resume.
+      for (int round = 0; round < 2; ++round) {
+        pid_t pid = h.Start({"-q", "sync"});
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        kill(pid, SIGKILL);
+        CliHarness::Wait(pid);
+      }
+      h.WriteConfig(0);
+      CommandResult resumed = h.Run({"sync"});
+      INFO(resumed.out << resumed.err);
+      CHECK(resumed.exit_code == 0);
+      CHECK(h.CompareWithServer() == "");
+      CommandResult verify = h.Run({"verify"});
+      INFO(verify.out << verify.err);
+      CHECK(verify.exit_code == 0);
+      CommandResult noop = h.Run({"--json", "sync"});
+      CHECK(noop.exit_code == 0);
+      CHECK(noop.out.find("\"fetched\": 0") != std::string::npos);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mailhoard::cli
