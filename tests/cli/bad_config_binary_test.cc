@@ -1,0 +1,83 @@
+// A broken config must stop every engine command before anything is
+// attempted, with exit 2 and the place in the file — what a cron mail
+// should say. Runs the real binary; no server needed.
+#include <catch2/catch.hpp>
+
+#include "tests/cli/test_util.h"
+#include "tests/support/subprocess.h"
+
+namespace mailhoard::cli {
+namespace {
+
+using mailhoard::testing::CommandResult;
+using testing::TempDir;
+using testing::WriteFile;
+
+CommandResult Mailhoard(const TempDir& dir, const std::string& config,
+                        std::vector<std::string> args) {
+  std::vector<std::string> argv = {"env", "HOME=" + dir.path(), "XDG_CONFIG_HOME=", "P=secret",
+                                   MH_MAILHOARD_BIN, "-c", config};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return mailhoard::testing::RunCommand(argv);
+}
+
+std::string Config(const TempDir& dir, const std::string& account_body) {
+  return WriteFile(dir / "c.toml", "archive = \"" + (dir / "hoard") + "\"\n[accounts.t]\n" +
+                                       account_body);
+}
+
+const std::vector<std::vector<std::string>> kCommands = {
+    {"sync"}, {"status"}, {"verify"}, {"folders", "t"}, {"login", "t"},
+    {"export", "t", "--mbox", "-"}, {"search", "x"}};
+
+void ExpectUsageError(const TempDir& dir, const std::string& config, const std::string& where,
+                      const std::string& what) {
+  for (const auto& args : kCommands) {
+    CommandResult r = Mailhoard(dir, config, args);
+    INFO(args[0] << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(config + ":" + where + ": ") != std::string::npos);
+    CHECK(r.err.find(what) != std::string::npos);
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("bad configs exit 2 naming file:line:col for every command", "[binary]") {
+  TempDir dir;
+  SECTION("syntax error") {
+    ExpectUsageError(dir, Config(dir, "host = \"x\nuser = \"u\"\n"), "3:10", "syntax error");
+  }
+  SECTION("unknown key") {
+    ExpectUsageError(dir, Config(dir, "host = \"x\"\nuser = \"u\"\npassword_env = \"P\"\nbogus = 1\n"),
+                     "6:1", "accounts.t.bogus: unknown key");
+  }
+  SECTION("no password source") {
+    ExpectUsageError(dir, Config(dir, "host = \"x\"\nuser = \"u\"\n"), "2:1",
+                     "needs a password source");
+  }
+  SECTION("password_env holding a shell expansion") {
+    ExpectUsageError(dir, Config(dir, "host = \"x\"\nuser = \"u\"\npassword_env = \"$P\"\n"), "5:16",
+                     "password_env");
+  }
+}
+
+// The file is only read when a secret is needed, so this one surfaces at
+// sync time, as a local error naming the key and the path (not as exit 2:
+// see the report of this change).
+TEST_CASE("an unreadable password file stops the account's sync, naming key and path",
+          "[binary]") {
+  TempDir dir;
+  const std::string missing = dir / "no-such-password";
+  const std::string config =
+      Config(dir, "host = \"127.0.0.1\"\nport = 1\nuser = \"u\"\npassword_file = \"" + missing +
+                      "\"\n");
+  CommandResult r = Mailhoard(dir, config, {"sync"});
+  INFO(r.err);
+  CHECK(r.exit_code == 74);
+  CHECK(r.err.find("accounts.t.password_file (" + missing + "): cannot open") !=
+        std::string::npos);
+  CHECK(r.err.find("Connection refused") == std::string::npos);  // stopped before connecting
+}
+
+}  // namespace
+}  // namespace mailhoard::cli
