@@ -1,0 +1,161 @@
+// `mailhoard login` through the real binary: password accounts against the
+// test Dovecot; OAuth2 accounts (device code, authorization code + PKCE,
+// client credentials) against the fake identity provider.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/cli/cli_harness.h"
+#include "tests/support/fake_idp/fake_idp.h"
+
+namespace mailhoard::cli {
+namespace {
+
+using mailhoard::testing::CommandResult;
+using mailhoard::testing::DovecotServer;
+using mailhoard::testing::FakeIdp;
+using mailhoard::testing::FakeIdpOptions;
+using mailhoard::testing::RunCommand;
+using testing::ReadFileOrEmpty;
+using testing::TempDir;
+using testing::WriteFile;
+
+TEST_CASE("login checks a password account's password", "[integration]") {
+  testing::CliHarness h(DovecotServer::Shared());
+  CommandResult ok = h.Run({"login", "t"});
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out == "t: password accepted for " + h.user().name +
+                      " at 127.0.0.1; nothing to store (auth = plain)\n");
+  CommandResult bad =
+      RunCommand({"env", "MH_TEST_PW=wrong", MH_MAILHOARD_BIN, "-c", h.config(), "login", "t"});
+  CHECK(bad.exit_code == 77);
+  CHECK(bad.err.find("mailhoard: t: ") != std::string::npos);
+}
+
+struct OAuthWorld {
+  explicit OAuthWorld(const std::string& idp_config)
+      : idp(FakeIdpOptions{.tls = false, .config_json = idp_config}) {}
+
+  std::string Config(const std::string& flow) {
+    const std::string base = idp.TenantUrl("tenant1");
+    return WriteFile(dir / "c.toml",
+                     "archive = \"" + (dir / "hoard") +
+                         "\"\n[accounts.m]\nhost = \"127.0.0.1\"\nuser = \"user1@example.org\"\n"
+                         "auth = \"xoauth2\"\n[accounts.m.oauth]\nflow = \"" +
+                         flow +
+                         "\"\nclient_id = \"cid\"\nclient_secret_env = \"MH_SECRET\"\n"
+                         "token_url = \"" +
+                         base + "token\"\ndevice_url = \"" + base +
+                         "devicecode\"\nauthorize_url = \"" + base +
+                         "authorize\"\nscopes = [\"offline_access\", \"imap\"]\n");
+  }
+  std::vector<std::string> Argv(const std::string& config, const std::string& secret) {
+    return {"env", "MH_SECRET=" + secret, MH_MAILHOARD_BIN, "-c", config, "login", "m"};
+  }
+  std::string TokenPath() { return dir / "hoard/m/.oauth-token.json"; }
+  void ExpectToken() {
+    struct stat st;
+    REQUIRE(stat(TokenPath().c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    auto j = nlohmann::json::parse(ReadFileOrEmpty(TokenPath()));
+    CHECK(j.dump().find("at-") != std::string::npos);
+  }
+
+  FakeIdp idp;
+  TempDir dir;
+};
+
+TEST_CASE("login with client credentials fetches a token to prove the app works",
+          "[integration]") {
+  OAuthWorld w("{}");
+  const std::string config = w.Config("client_credentials");
+  CommandResult ok = RunCommand(w.Argv(config, "test-secret"));
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out == "m: signed in as user1@example.org (xoauth2, client_credentials); token stored "
+                  "in " + w.TokenPath() + "\n");
+  w.ExpectToken();
+
+  std::filesystem::remove(w.TokenPath());
+  CommandResult bad = RunCommand(w.Argv(config, "wrong-secret"));
+  CHECK(bad.exit_code == 77);
+  CHECK_FALSE(std::filesystem::exists(w.TokenPath()));
+}
+
+TEST_CASE("login runs the device flow: prints the code, polls, stores the token",
+          "[integration]") {
+  OAuthWorld w(R"({"interval": 1, "approve_after_polls": 2})");
+  CommandResult ok = RunCommand(w.Argv(w.Config("device"), "test-secret"));
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.err.find("enter the code") != std::string::npos);
+  CHECK(ok.err.find("Waiting for the sign-in; Ctrl-C cancels.") != std::string::npos);
+  CHECK(ok.out.find("m: signed in as user1@example.org (xoauth2, device); token stored in ") == 0);
+  w.ExpectToken();
+}
+
+TEST_CASE("login: Ctrl-C ends a device flow that waits, storing nothing", "[integration]") {
+  OAuthWorld w(R"({"interval": 1, "approve_after_polls": 1000})");
+  TempDir out;
+  std::vector<std::string> argv = w.Argv(w.Config("device"), "test-secret");
+  std::string cmd;
+  for (const auto& a : argv) cmd += "'" + a + "' ";
+  // exec: the shell's pid is mailhoard's, so the signal reaches it.
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", ("exec " + cmd + ">/dev/null 2>/dev/null").c_str(), nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  kill(pid, SIGINT);
+  auto started = std::chrono::steady_clock::now();
+  int code = testing::CliHarness::Wait(pid);
+  CHECK(code == 77);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+  CHECK_FALSE(std::filesystem::exists(w.TokenPath()));
+}
+
+TEST_CASE("login runs the authorization code flow with a loopback redirect", "[integration]") {
+  OAuthWorld w("{}");
+  const std::string config = w.Config("auth_code");
+  const std::string err_file = w.dir / "login.err";
+  std::vector<std::string> argv = w.Argv(config, "test-secret");
+  std::string cmd;
+  for (const auto& a : argv) cmd += "'" + a + "' ";
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", ("exec " + cmd + ">'" + (w.dir / "login.out") + "' 2>'" +
+                                   err_file + "'")
+                                      .c_str(),
+          nullptr);
+    _exit(127);
+  }
+  std::string url;
+  for (int i = 0; i < 100 && url.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::string err = ReadFileOrEmpty(err_file);
+    size_t at = err.find("  http://");
+    size_t end = at == std::string::npos ? at : err.find('\n', at);
+    if (end != std::string::npos) url = err.substr(at + 2, end - at - 2);
+  }
+  REQUIRE_FALSE(url.empty());
+  CHECK(url.find("code_challenge_method=S256") != std::string::npos);
+  std::string redirect = w.idp.FollowAuthorize(url);  // the browser signs in
+  REQUIRE(redirect.rfind("http://127.0.0.1:", 0) == 0);
+  CHECK(FakeIdp::Get(redirect) == 200);  // and comes back to mailhoard
+  int code = testing::CliHarness::Wait(pid);
+  INFO(ReadFileOrEmpty(err_file));
+  CHECK(code == 0);
+  CHECK(ReadFileOrEmpty(w.dir / "login.out").find("(xoauth2, auth_code); token stored in ") !=
+        std::string::npos);
+  w.ExpectToken();
+}
+
+}  // namespace
+}  // namespace mailhoard::cli
