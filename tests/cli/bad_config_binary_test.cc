@@ -81,3 +81,22 @@ TEST_CASE("an unreadable password file stops the account's sync, naming key and 
 
 }  // namespace
 }  // namespace mailhoard::cli
+
+namespace mailhoard::cli {
+namespace {
+
+TEST_CASE("folders on a POP3 account says there is only INBOX, offline", "[binary]") {
+  TempDir dir;
+  const std::string config =
+      Config(dir, "protocol = \"pop3\"\nhost = \"127.0.0.1\"\nport = 1\nuser = \"u\"\n"
+                  "password_env = \"P\"\n");
+  CommandResult r = Mailhoard(dir, config, {"folders", "t"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "t: POP3 has only INBOX (no folders to list)\n");
+  CommandResult unknown = Mailhoard(dir, config, {"folders", "nope"});
+  CHECK(unknown.exit_code == 2);
+}
+
+}  // namespace
+}  // namespace mailhoard::cli

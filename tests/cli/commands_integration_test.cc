@@ -225,6 +225,35 @@ TEST_CASE("export writes mboxrd that Python's mailbox.mbox reads back", "[integr
   CHECK(unknown.err.find("no archived folder named \"Nope\"") != std::string::npos);
 }
 
+// The export reads files in 64 KiB chunks: a "From " prefix or a CRLF split
+// by a chunk boundary must come out as if read whole. The body repeats a
+// 31-byte pattern; 31 messages with header padding 0..30 put the boundary at
+// every offset of it.
+TEST_CASE("export quotes and converts across 64 KiB read boundaries", "[integration]") {
+  CliHarness h(DovecotServer::Shared());
+  std::string pattern = "From a\r\n>From b\r\ny\r\n>>From cc\r\n";  // 8 + 9 + 3 + 11 = 31
+  REQUIRE(pattern.size() == 31);
+  std::string body;
+  while (body.size() < 70000) body += pattern;
+  for (int pad = 0; pad < 31; ++pad) {
+    h.server().Deliver(h.user().name, "INBOX",
+                       "X-Pad: " + std::string(static_cast<size_t>(pad), 'p') + "\r\n" +
+                           Message("big" + std::to_string(pad), "big", body));
+  }
+  REQUIRE(h.Run({"sync"}).exit_code == 0);
+  const std::string mbox = h.dir() / "big.mbox";
+  REQUIRE(h.Run({"export", "t", "--mbox", mbox}).exit_code == 0);
+  const std::string out = ReadFileOrEmpty(mbox);
+  std::string quoted;
+  for (size_t i = 0; i < body.size() / 31; ++i) quoted += ">From a\n>>From b\ny\n>>>From cc\n";
+  size_t found = 0;
+  for (size_t at = out.find(quoted); at != std::string::npos; at = out.find(quoted, at + 1)) {
+    ++found;
+  }
+  CHECK(found == 31);
+  CHECK(out.find('\r') == std::string::npos);
+}
+
 TEST_CASE("a second sync of a locked account is refused with 73", "[integration]") {
   CliHarness h(DovecotServer::Shared());
   Seed(h);
