@@ -1,5 +1,7 @@
 #include "engine/imap/value.h"
 
+#include "engine/core/ascii.h"
+
 namespace mailhoard::imap {
 
 namespace {
@@ -7,11 +9,7 @@ char UpperAscii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 
 }  // namespace
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (UpperAscii(a[i]) != UpperAscii(b[i])) return false;
-  }
-  return true;
+  return EqualsIgnoreAsciiCase(a, b);
 }
 
 std::string ToUpperAscii(std::string_view s) {

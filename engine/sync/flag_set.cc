@@ -1,17 +1,14 @@
 #include "engine/sync/flag_set.h"
 
-#include <strings.h>
 #include <algorithm>
+
+#include "engine/core/ascii.h"
 
 namespace mailhoard::sync {
 namespace {
 
-bool LessNoCase(const std::string& a, const std::string& b) {
-  return strcasecmp(a.c_str(), b.c_str()) < 0;
-}
-bool EqualNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
+bool LessNoCase(const std::string& a, const std::string& b) { return LessIgnoreAsciiCase(a, b); }
+bool EqualNoCase(std::string_view a, std::string_view b) { return EqualsIgnoreAsciiCase(a, b); }
 
 }  // namespace
 

@@ -1,11 +1,11 @@
 #include "engine/sync/folder_filter.h"
 
-#include <strings.h>
+#include "engine/core/ascii.h"
 
 namespace mailhoard::sync {
 namespace {
 
-bool IsInbox(std::string_view s) { return s.size() == 5 && strncasecmp(s.data(), "INBOX", 5) == 0; }
+bool IsInbox(std::string_view s) { return EqualsIgnoreAsciiCase(s, "INBOX"); }
 
 }  // namespace
 

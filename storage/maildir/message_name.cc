@@ -1,5 +1,7 @@
 #include "storage/maildir/message_name.h"
 
+#include "engine/core/ascii.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -20,14 +22,7 @@ constexpr Letter kLetters[] = {
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
+  return EqualsIgnoreAsciiCase(a, b);
 }
 
 template <typename T>

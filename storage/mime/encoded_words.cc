@@ -1,5 +1,7 @@
 #include "storage/mime/encoded_words.h"
 
+#include "engine/core/ascii.h"
+
 #include <algorithm>
 #include <optional>
 
@@ -84,16 +86,7 @@ std::optional<EncodedWord> ParseEncodedWord(std::string_view value, size_t pos,
   return w;
 }
 
-bool SameCharset(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+bool SameCharset(std::string_view a, std::string_view b) { return EqualsIgnoreAsciiCase(a, b); }
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "storage/mime/header_block.h"
 
+#include "engine/core/ascii.h"
+
 #include "storage/mime/date.h"
 #include "storage/mime/encoded_words.h"
 
@@ -29,14 +31,7 @@ bool IsFieldName(std::string_view s) {
 }  // namespace
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
+  return EqualsIgnoreAsciiCase(a, b);
 }
 
 HeaderBlock HeaderBlock::Parse(std::string_view raw) {

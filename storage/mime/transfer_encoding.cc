@@ -1,5 +1,7 @@
 #include "storage/mime/transfer_encoding.h"
 
+#include "engine/core/ascii.h"
+
 #include <cstdint>
 
 namespace mailhoard::mime {
@@ -22,16 +24,7 @@ struct Base64Table {
 };
 constexpr Base64Table kB64;
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+bool EqualsNoCase(std::string_view a, std::string_view b) { return EqualsIgnoreAsciiCase(a, b); }
 
 }  // namespace
 

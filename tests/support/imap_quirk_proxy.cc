@@ -1,5 +1,7 @@
 #include "tests/support/imap_quirk_proxy.h"
 
+#include "tests/support/loopback.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -13,34 +15,6 @@
 
 namespace mailhoard::testing {
 namespace {
-
-int Listen(uint16_t* port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 16) != 0) {
-    perror("quirk proxy");
-    abort();
-  }
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  *port = ntohs(addr.sin_port);
-  return fd;
-}
-
-int Dial(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 bool SendAll(int fd, const std::string& s) {
   size_t off = 0;
@@ -148,7 +122,7 @@ bool NamesBadUid(const std::string& line, const std::set<uint32_t>& uids) {
 
 ImapQuirkProxy::ImapQuirkProxy(uint16_t target_port, QuirkOptions options)
     : target_port_(target_port), options_(std::move(options)) {
-  listen_fd_ = Listen(&port_);
+  listen_fd_ = ListenLoopback(&port_);
   acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 
@@ -177,7 +151,7 @@ void ImapQuirkProxy::AcceptLoop() {
 }
 
 void ImapQuirkProxy::Serve(int client, int index) {
-  int server = Dial(target_port_);
+  int server = DialLoopback(target_port_);
   if (server < 0) return;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -1,5 +1,7 @@
 #include "tests/support/tcp_proxy.h"
 
+#include "tests/support/loopback.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -97,43 +99,11 @@ class DelayedPipe {
   std::deque<Chunk> queue_;
 };
 
-int Listen(uint16_t* port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 64) != 0) {
-    perror("tcp proxy: bind/listen");
-    abort();
-  }
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  *port = ntohs(addr.sin_port);
-  return fd;
-}
-
-int ConnectTo(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
 }  // namespace
 
 TcpProxy::TcpProxy(uint16_t target_port, ProxyOptions options)
     : target_port_(target_port), options_(options) {
-  listen_fd_ = Listen(&port_);
+  listen_fd_ = ListenLoopback(&port_);
   acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 
@@ -167,7 +137,7 @@ void TcpProxy::AcceptLoop() {
 }
 
 void TcpProxy::Serve(int client, int index) {
-  int server = ConnectTo(target_port_);
+  int server = DialLoopback(target_port_);
   if (server < 0) {
     shutdown(client, SHUT_RDWR);
     return;
