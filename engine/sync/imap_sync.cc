@@ -95,7 +95,7 @@ void Worker(Archive& archive, const ImapSyncOptions& o, const std::vector<Folder
         if (!connected.ok()) {
           status = connected.status();
           if (status.retry() == RetryClass::kAuth || !status.transient()) break;
-          Sleep(o, Backoff(o, status, attempt));
+          if (attempt + 1 < o.attempts) Sleep(o, Backoff(o, status, attempt));
           continue;
         }
         client = std::move(connected).value();
@@ -105,7 +105,7 @@ void Worker(Archive& archive, const ImapSyncOptions& o, const std::vector<Folder
       // The connection may still be usable after a tagged NO; a transient
       // one almost always means it is gone.
       if (client->broken()) client.reset();
-      Sleep(o, Backoff(o, status, attempt));
+      if (attempt + 1 < o.attempts) Sleep(o, Backoff(o, status, attempt));
     }
     result.status = status;
     if (status.retry() == RetryClass::kAuth) {
