@@ -145,9 +145,9 @@ Status Export(const AccountConfig& account, index::Index& index, const std::set<
       when = (*row)->internal_date.value_or((*row)->date.value_or((*row)->created_at));
     }
     if (!sink(FromLine(when))) return IoError("cannot write the mbox");
-    const std::string dir =
-        f.folder_local_path.empty() ? account.archive_dir
-                                    : account.archive_dir + "/" + f.folder_local_path;
+    const std::string dir = f.folder_local_path.empty()
+                                ? account.archive_dir
+                                : account.archive_dir + "/" + f.folder_local_path;
     MH_RETURN_IF_ERROR(CopyMessage(dir + "/" + f.file_name, sink));
     ++counts->messages;
     counts->bytes += f.size;
@@ -224,8 +224,10 @@ int RunExport(CommandContext& ctx, const ExportOptions& options) {
     return kExitLocalIo;
   }
   if (ctx.json && !to_stdout) {
-    nlohmann::json j = {{"name", account->name},      {"mbox", options.mbox_file},
-                        {"messages", counts.messages}, {"bytes", counts.bytes},
+    nlohmann::json j = {{"name", account->name},
+                        {"mbox", options.mbox_file},
+                        {"messages", counts.messages},
+                        {"bytes", counts.bytes},
                         {"unfetchable_skipped", counts.skipped}};
     ctx.out << j.dump(2) << "\n";
   } else if (!ctx.quiet && !to_stdout) {

@@ -54,8 +54,8 @@ void PrintRow(std::ostream& out, const Row& r) {
   char counts[160] = "";
   if (r.box.status) {
     const auto& s = *r.box.status;
-    snprintf(counts, sizeof counts, "%u msgs, uidnext %u, uidvalidity %u",
-             s.messages.value_or(0), s.uidnext.value_or(0), s.uidvalidity.value_or(0));
+    snprintf(counts, sizeof counts, "%u msgs, uidnext %u, uidvalidity %u", s.messages.value_or(0),
+             s.uidnext.value_or(0), s.uidvalidity.value_or(0));
     if (s.highestmodseq) {
       snprintf(counts + strlen(counts), sizeof counts - strlen(counts), ", modseq %llu",
                static_cast<unsigned long long>(*s.highestmodseq));

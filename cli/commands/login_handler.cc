@@ -65,8 +65,8 @@ int CheckPassword(CommandContext& ctx, const AccountConfig& account) {
   (void)(*client)->Logout();
   if (!s.ok()) return ctx.ReportAccountFailure(s.WithContext(account.name));
   if (!ctx.quiet) {
-    ctx.out << account.name << ": password accepted for " << account.user << " at "
-            << account.host << "; nothing to store (auth = " << ToString(account.auth) << ")\n";
+    ctx.out << account.name << ": password accepted for " << account.user << " at " << account.host
+            << "; nothing to store (auth = " << ToString(account.auth) << ")\n";
   }
   return kExitOk;
 }
@@ -75,8 +75,8 @@ Result<auth::TokenSet> DeviceFlow(CommandContext& ctx, auth::OAuthClient& client
   MH_ASSIGN_OR_RETURN(auth::DeviceAuthorization device, client.StartDeviceFlow());
   std::string message = device.message;
   if (message.empty()) {
-    message = "To sign in, open " + device.verification_uri + " and enter the code " +
-              device.user_code;
+    message =
+        "To sign in, open " + device.verification_uri + " and enter the code " + device.user_code;
   }
   // On stderr: stdout may be a log, and the prompt is for the human now.
   ctx.err << message << "\n";
@@ -90,9 +90,9 @@ Result<auth::TokenSet> DeviceFlow(CommandContext& ctx, auth::OAuthClient& client
 
 Result<auth::TokenSet> AuthCodeFlow(CommandContext& ctx, auth::OAuthClient& client) {
   MH_ASSIGN_OR_RETURN(auth::AuthorizationCodeFlow flow, auth::AuthorizationCodeFlow::Begin(client));
-  ctx.err << "Open this URL in a browser on this machine to sign in:\n\n  "
-          << flow.authorize_url() << "\n\nWaiting for the browser to return to "
-          << flow.redirect_uri() << " (5 minutes; Ctrl-C cancels).\n";
+  ctx.err << "Open this URL in a browser on this machine to sign in:\n\n  " << flow.authorize_url()
+          << "\n\nWaiting for the browser to return to " << flow.redirect_uri()
+          << " (5 minutes; Ctrl-C cancels).\n";
   ctx.err.flush();
   return flow.Finish(std::chrono::minutes(5));
 }
@@ -101,7 +101,8 @@ int OAuthLogin(CommandContext& ctx, const AccountConfig& account) {
   std::vector<std::string> warnings;
   auto endpoints = OAuthEndpointsFor(account, &warnings);
   for (const auto& w : warnings) ctx.PrintWarning(account.name + ": " + w);
-  if (!endpoints.ok()) return ctx.ReportAccountFailure(endpoints.status().WithContext(account.name));
+  if (!endpoints.ok())
+    return ctx.ReportAccountFailure(endpoints.status().WithContext(account.name));
 
   // As MakeOAuthClient, plus Ctrl-C and an interruptible wait.
   auth::OAuthClientOptions options;

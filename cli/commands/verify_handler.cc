@@ -83,12 +83,12 @@ Status CheckRows(const AccountConfig& account, index::Index& index,
       return Status::Ok();
     }
     if (size != f.size) {
-      report.problems.push_back({"size-mismatch", path,
-                                 "index says " + std::to_string(f.size) + " bytes, file has " +
-                                     std::to_string(size)});
+      report.problems.push_back(
+          {"size-mismatch", path,
+           "index says " + std::to_string(f.size) + " bytes, file has " + std::to_string(size)});
     } else if (!f.sha256.empty() &&
-               f.sha256 != std::string(reinterpret_cast<const char*>(digest.data()),
-                                       digest.size())) {
+               f.sha256 !=
+                   std::string(reinterpret_cast<const char*>(digest.data()), digest.size())) {
       report.problems.push_back(
           {"hash-mismatch", path,
            "SHA-256 " + maildir::ToHex(digest) + ", index says " +
@@ -121,15 +121,15 @@ Status CheckFiles(const AccountConfig& account, index::Index& index,
         auto parsed = maildir::ParseMessageName(name);
         const std::string path = dir + "/" + rel;
         if (parsed.ok() && parsed->uid && !known.count(*parsed->uid)) {
-          report.problems.push_back(
-              {"orphan", path, "carries UID " + std::to_string(*parsed->uid) +
-                                   " the index does not know (verify --repair adopts it)"});
+          report.problems.push_back({"orphan", path,
+                                     "carries UID " + std::to_string(*parsed->uid) +
+                                         " the index does not know (verify --repair adopts it)"});
           report.orphan_folders.insert(id);
         } else {
-          report.problems.push_back(
-              {"unindexed", path,
-               parsed.ok() && parsed->uid ? "another file holds UID " + std::to_string(*parsed->uid)
-                                          : "no ,U=<uid> in its name: not written by mailhoard"});
+          report.problems.push_back({"unindexed", path,
+                                     parsed.ok() && parsed->uid
+                                         ? "another file holds UID " + std::to_string(*parsed->uid)
+                                         : "no ,U=<uid> in its name: not written by mailhoard"});
         }
       }
     }
@@ -184,8 +184,8 @@ void Print(CommandContext& ctx, const AccountConfig& account, const AccountRepor
     ctx.out << account.name << ": index quick_check failed: " << r.quick_check << "\n";
   }
   ctx.out << account.name << ": " << r.rows_checked << " messages checked, " << r.files_seen
-          << " files seen, " << r.unfetchable << " unfetchable, " << r.problems.size()
-          << " problem" << (r.problems.size() == 1 ? "" : "s");
+          << " files seen, " << r.unfetchable << " unfetchable, " << r.problems.size() << " problem"
+          << (r.problems.size() == 1 ? "" : "s");
   if (r.adopted) ctx.out << ", " << r.adopted << " adopted";
   ctx.out << (Clean(r) ? " — clean\n" : "\n");
 }

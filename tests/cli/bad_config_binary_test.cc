@@ -15,20 +15,21 @@ using testing::WriteFile;
 
 CommandResult Mailhoard(const TempDir& dir, const std::string& config,
                         std::vector<std::string> args) {
-  std::vector<std::string> argv = {"env", "HOME=" + dir.path(), "XDG_CONFIG_HOME=", "P=secret",
-                                   MH_MAILHOARD_BIN, "-c", config};
+  std::vector<std::string> argv = {
+      "env", "HOME=" + dir.path(), "XDG_CONFIG_HOME=", "P=secret", MH_MAILHOARD_BIN, "-c", config};
   argv.insert(argv.end(), args.begin(), args.end());
   return mailhoard::testing::RunCommand(argv);
 }
 
 std::string Config(const TempDir& dir, const std::string& account_body) {
-  return WriteFile(dir / "c.toml", "archive = \"" + (dir / "hoard") + "\"\n[accounts.t]\n" +
-                                       account_body);
+  return WriteFile(dir / "c.toml",
+                   "archive = \"" + (dir / "hoard") + "\"\n[accounts.t]\n" + account_body);
 }
 
 const std::vector<std::vector<std::string>> kCommands = {
-    {"sync"}, {"status"}, {"verify"}, {"folders", "t"}, {"login", "t"},
-    {"export", "t", "--mbox", "-"}, {"search", "x"}};
+    {"sync"},         {"status"},     {"verify"},
+    {"folders", "t"}, {"login", "t"}, {"export", "t", "--mbox", "-"},
+    {"search", "x"}};
 
 void ExpectUsageError(const TempDir& dir, const std::string& config, const std::string& where,
                       const std::string& what) {
@@ -48,7 +49,8 @@ TEST_CASE("bad configs exit 2 naming file:line:col for every command", "[binary]
     ExpectUsageError(dir, Config(dir, "host = \"x\nuser = \"u\"\n"), "3:10", "syntax error");
   }
   SECTION("unknown key") {
-    ExpectUsageError(dir, Config(dir, "host = \"x\"\nuser = \"u\"\npassword_env = \"P\"\nbogus = 1\n"),
+    ExpectUsageError(dir,
+                     Config(dir, "host = \"x\"\nuser = \"u\"\npassword_env = \"P\"\nbogus = 1\n"),
                      "6:1", "accounts.t.bogus: unknown key");
   }
   SECTION("no password source") {
@@ -56,26 +58,23 @@ TEST_CASE("bad configs exit 2 naming file:line:col for every command", "[binary]
                      "needs a password source");
   }
   SECTION("password_env holding a shell expansion") {
-    ExpectUsageError(dir, Config(dir, "host = \"x\"\nuser = \"u\"\npassword_env = \"$P\"\n"), "5:16",
-                     "password_env");
+    ExpectUsageError(dir, Config(dir, "host = \"x\"\nuser = \"u\"\npassword_env = \"$P\"\n"),
+                     "5:16", "password_env");
   }
 }
 
 // The file is only read when a secret is needed, so this one surfaces at
 // sync time, as a local error naming the key and the path (not as exit 2:
 // see the report of this change).
-TEST_CASE("an unreadable password file stops the account's sync, naming key and path",
-          "[binary]") {
+TEST_CASE("an unreadable password file stops the account's sync, naming key and path", "[binary]") {
   TempDir dir;
   const std::string missing = dir / "no-such-password";
-  const std::string config =
-      Config(dir, "host = \"127.0.0.1\"\nport = 1\nuser = \"u\"\npassword_file = \"" + missing +
-                      "\"\n");
+  const std::string config = Config(
+      dir, "host = \"127.0.0.1\"\nport = 1\nuser = \"u\"\npassword_file = \"" + missing + "\"\n");
   CommandResult r = Mailhoard(dir, config, {"sync"});
   INFO(r.err);
   CHECK(r.exit_code == 74);
-  CHECK(r.err.find("accounts.t.password_file (" + missing + "): cannot open") !=
-        std::string::npos);
+  CHECK(r.err.find("accounts.t.password_file (" + missing + "): cannot open") != std::string::npos);
   CHECK(r.err.find("Connection refused") == std::string::npos);  // stopped before connecting
 }
 
@@ -88,8 +87,9 @@ namespace {
 TEST_CASE("folders on a POP3 account says there is only INBOX, offline", "[binary]") {
   TempDir dir;
   const std::string config =
-      Config(dir, "protocol = \"pop3\"\nhost = \"127.0.0.1\"\nport = 1\nuser = \"u\"\n"
-                  "password_env = \"P\"\n");
+      Config(dir,
+             "protocol = \"pop3\"\nhost = \"127.0.0.1\"\nport = 1\nuser = \"u\"\n"
+             "password_env = \"P\"\n");
   CommandResult r = Mailhoard(dir, config, {"folders", "t"});
   INFO(r.err);
   CHECK(r.exit_code == 0);

@@ -121,10 +121,12 @@ std::string CliHarness::CompareWithServer() const {
       return name + ": " + std::to_string(alive) + " archived, server has " +
              std::to_string(messages.size());
     }
-    const std::string dir = f.local_path.empty() ? account_dir() : account_dir() + "/" + f.local_path;
+    const std::string dir =
+        f.local_path.empty() ? account_dir() : account_dir() + "/" + f.local_path;
     for (const auto& m : messages) {
       auto row = index.FindMessage(f.id, f.uidvalidity, m.uid);
-      if (!row.ok() || !row->has_value()) return name + ": uid " + std::to_string(m.uid) + " missing";
+      if (!row.ok() || !row->has_value())
+        return name + ": uid " + std::to_string(m.uid) + " missing";
       std::string stored = ReadFileOrEmpty(dir + "/" + (*row)->file_name);
       if (stored != m.bytes) {
         return name + ": uid " + std::to_string(m.uid) + " differs (archived " +

@@ -19,8 +19,8 @@ using testing::ReadFileOrEmpty;
 
 std::string Message(const std::string& id, const std::string& subject, const std::string& body) {
   return "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: " + subject +
-         "\r\nMessage-ID: <" + id + "@example.org>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\n" +
-         body;
+         "\r\nMessage-ID: <" + id +
+         "@example.org>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\n" + body;
 }
 
 // INBOX with mboxrd traps, Archive, and an excluded folder.
@@ -219,6 +219,13 @@ TEST_CASE("export writes mboxrd that Python's mailbox.mbox reads back", "[integr
   CommandResult to_stdout = h.Run({"export", "t", "Archive", "--mbox", "-"});
   CHECK(to_stdout.exit_code == 0);
   CHECK(to_stdout.out.find("Subject: archived\n") != std::string::npos);
+
+  // An archive keeps what the server deleted; so does its export.
+  h.server().Expunge(h.user().name, "INBOX", 1);
+  REQUIRE(h.Run({"sync"}).exit_code == 0);
+  const std::string kept = h.dir() / "kept.mbox";
+  CHECK(h.Run({"export", "t", "INBOX", "--mbox", kept}).out ==
+        "t: exported 2 messages from 1 folder to " + kept + "\n");
 
   CommandResult unknown = h.Run({"export", "t", "Nope", "--mbox", all});
   CHECK(unknown.exit_code == 2);

@@ -71,15 +71,16 @@ struct OAuthWorld {
   TempDir dir;
 };
 
-TEST_CASE("login with client credentials fetches a token to prove the app works",
-          "[integration]") {
+TEST_CASE("login with client credentials fetches a token to prove the app works", "[integration]") {
   OAuthWorld w("{}");
   const std::string config = w.Config("client_credentials");
   CommandResult ok = RunCommand(w.Argv(config, "test-secret"));
   INFO(ok.err);
   CHECK(ok.exit_code == 0);
-  CHECK(ok.out == "m: signed in as user1@example.org (xoauth2, client_credentials); token stored "
-                  "in " + w.TokenPath() + "\n");
+  CHECK(ok.out ==
+        "m: signed in as user1@example.org (xoauth2, client_credentials); token stored "
+        "in " +
+            w.TokenPath() + "\n");
   w.ExpectToken();
 
   std::filesystem::remove(w.TokenPath());
@@ -88,8 +89,7 @@ TEST_CASE("login with client credentials fetches a token to prove the app works"
   CHECK_FALSE(std::filesystem::exists(w.TokenPath()));
 }
 
-TEST_CASE("login runs the device flow: prints the code, polls, stores the token",
-          "[integration]") {
+TEST_CASE("login runs the device flow: prints the code, polls, stores the token", "[integration]") {
   OAuthWorld w(R"({"interval": 1, "approve_after_polls": 2})");
   CommandResult ok = RunCommand(w.Argv(w.Config("device"), "test-secret"));
   INFO(ok.err);
@@ -130,9 +130,8 @@ TEST_CASE("login runs the authorization code flow with a loopback redirect", "[i
   for (const auto& a : argv) cmd += "'" + a + "' ";
   pid_t pid = fork();
   if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", ("exec " + cmd + ">'" + (w.dir / "login.out") + "' 2>'" +
-                                   err_file + "'")
-                                      .c_str(),
+    execl("/bin/sh", "sh", "-c",
+          ("exec " + cmd + ">'" + (w.dir / "login.out") + "' 2>'" + err_file + "'").c_str(),
           nullptr);
     _exit(127);
   }
