@@ -109,9 +109,7 @@ std::string FromLine(int64_t when) {
   return buf;
 }
 
-Status CopyMessage(const std::string& path, const Sink& sink) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot open " + path);
+Status CopyMessage(std::ifstream& in, const std::string& path, const Sink& sink) {
   MboxrdBody body(sink);
   std::vector<char> buf(64 * 1024);
   while (in) {
@@ -129,6 +127,7 @@ Status CopyMessage(const std::string& path, const Sink& sink) {
 
 struct ExportCounts {
   uint64_t messages = 0, bytes = 0, skipped = 0;
+  std::vector<std::string> missing;  // rows whose file could not be opened
 };
 
 Status Export(const AccountConfig& account, index::Index& index, const std::set<int64_t>& folders,
@@ -139,16 +138,24 @@ Status Export(const AccountConfig& account, index::Index& index, const std::set<
       ++counts->skipped;  // unfetchable: there is nothing to export
       return Status::Ok();
     }
+    const std::string dir = f.folder_local_path.empty()
+                                ? account.archive_dir
+                                : account.archive_dir + "/" + f.folder_local_path;
+    const std::string path = dir + "/" + f.file_name;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      // One lost file should not cost the whole export; it is reported
+      // (and `mailhoard verify` says more).
+      counts->missing.push_back(path);
+      return Status::Ok();
+    }
     int64_t when = 0;
     auto row = index.GetMessage(f.id);
     if (row.ok() && row->has_value()) {
       when = (*row)->internal_date.value_or((*row)->date.value_or((*row)->created_at));
     }
     if (!sink(FromLine(when))) return IoError("cannot write the mbox");
-    const std::string dir = f.folder_local_path.empty()
-                                ? account.archive_dir
-                                : account.archive_dir + "/" + f.folder_local_path;
-    MH_RETURN_IF_ERROR(CopyMessage(dir + "/" + f.file_name, sink));
+    MH_RETURN_IF_ERROR(CopyMessage(in, path, sink));
     ++counts->messages;
     counts->bytes += f.size;
     return Status::Ok();
@@ -228,7 +235,8 @@ int RunExport(CommandContext& ctx, const ExportOptions& options) {
                         {"mbox", options.mbox_file},
                         {"messages", counts.messages},
                         {"bytes", counts.bytes},
-                        {"unfetchable_skipped", counts.skipped}};
+                        {"unfetchable_skipped", counts.skipped},
+                        {"missing_files", counts.missing}};
     ctx.out << j.dump(2) << "\n";
   } else if (!ctx.quiet && !to_stdout) {
     ctx.out << account->name << ": exported " << counts.messages << " message"
@@ -239,7 +247,10 @@ int RunExport(CommandContext& ctx, const ExportOptions& options) {
     ctx.err << "mailhoard: " << account->name << ": exported " << counts.messages << " message"
             << (counts.messages == 1 ? "" : "s") << "\n";
   }
-  return kExitOk;
+  for (const auto& path : counts.missing) {
+    ctx.PrintError(account->name + ": not exported, file missing: " + path);
+  }
+  return counts.missing.empty() ? kExitOk : kExitPartial;
 }
 
 }  // namespace mailhoard::cli

@@ -232,6 +232,15 @@ TEST_CASE("export writes mboxrd that Python's mailbox.mbox reads back", "[integr
   CommandResult unknown = h.Run({"export", "t", "Nope", "--mbox", all});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("no archived folder named \"Nope\"") != std::string::npos);
+
+  // A lost file is reported, the rest still exported.
+  const auto archived = FilesIn(h.account_dir() + "/.Archive/cur");
+  REQUIRE(archived.size() == 1);
+  std::filesystem::remove(archived[0]);
+  CommandResult partial = h.Run({"export", "t", "--mbox", all});
+  CHECK(partial.exit_code == 1);
+  CHECK(partial.out == "t: exported 2 messages from 2 folders to " + all + "\n");
+  CHECK(partial.err == "mailhoard: t: not exported, file missing: " + archived[0].string() + "\n");
 }
 
 // The export reads files in 64 KiB chunks: a "From " prefix or a CRLF split

@@ -43,7 +43,7 @@ void ExpectCompletes(CliHarness& h) {
   CHECK(verify2.exit_code == 0);
 }
 
-TEST_CASE("SIGTERM mid-sync stops cleanly; the next sync completes it byte-equal",
+TEST_CASE("SIGTERM mid-sync stops cleanly, and the next sync completes it byte-equal",
           "[integration]") {
   DovecotServer& server = DovecotServer::Shared();
   TcpProxy proxy(server.imap_port(), {std::chrono::milliseconds(15)});
