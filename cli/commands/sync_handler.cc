@@ -185,20 +185,27 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
   }
 
   if (!result.status.ok()) return fail(result.status);
+  uint64_t stopped = 0;
   for (const auto& f : result.folders) {
-    if (!f.status.ok()) ctx.PrintError(account.name + ": " + f.name + ": " + f.status.ToString());
+    if (f.status.code() == ErrorCode::kCancelled) {
+      ++stopped;  // not a failure: the next run continues it
+    } else if (!f.status.ok()) {
+      ctx.PrintError(account.name + ": " + f.name + ": " + f.status.ToString());
+    }
   }
+  uint64_t failed = result.failed_folders() - stopped;
   if (!ctx.quiet && !ctx.json) {
     ctx.out << account.name << ": " << (options.dry_run ? "would fetch " : "") << result.fetched()
             << " new message" << (result.fetched() == 1 ? "" : "s") << " ("
             << Megabytes(result.bytes()) << ") in " << result.folders.size() << " of "
             << result.folders_listed << " folder" << (result.folders_listed == 1 ? "" : "s");
-    if (result.failed_folders()) ctx.out << ", " << result.failed_folders() << " failed";
+    if (failed) ctx.out << ", " << failed << " failed";
+    if (stopped) ctx.out << ", " << stopped << " stopped by a signal";
     char t[32];
     snprintf(t, sizeof t, "%.1f", seconds);
     ctx.out << ", " << t << " s\n";
   }
-  ExitCode code = result.failed_folders() ? kExitPartial : kExitOk;
+  ExitCode code = failed ? kExitPartial : kExitOk;
   if (g_stop.load()) code = kExitTempFail;
   (*json)["exit_code"] = code;
   return code;

@@ -23,6 +23,8 @@ struct Problem {
   std::string kind;  // "missing", "size-mismatch", "hash-mismatch", "orphan", "unindexed"
   std::string path;
   std::string detail;
+  int64_t message_id = 0;  // the index row, for "missing"
+  bool expunged = false;   // the server no longer has it either
 };
 
 struct FolderFiles {
@@ -72,7 +74,8 @@ Status CheckRows(const AccountConfig& account, index::Index& index,
     const std::string path = FolderDir(account, f.folder_local_path) + "/" + f.file_name;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
-      report.problems.push_back({"missing", path, "the index has a row for it, the file is gone"});
+      report.problems.push_back(
+          {"missing", path, "the index has a row for it, the file is gone", f.id, f.expunged});
       return Status::Ok();
     }
     maildir::Sha256Digest digest{};
@@ -174,6 +177,23 @@ Result<size_t> Adopt(const AccountConfig& account, const std::set<int64_t>& fold
   return adopted;
 }
 
+// A row whose file is gone becomes an unfetchable row without a file: the
+// next sync asks the server for that UID again and replaces the row. Only a
+// message the server still has can come back this way.
+Result<size_t> RequeueMissing(const AccountConfig& account, const std::vector<Problem>& problems) {
+  MH_ASSIGN_OR_RETURN(std::unique_ptr<sync::Archive> archive, OpenArchive(account));
+  index::Index& index = archive->index();
+  size_t queued = 0;
+  for (const auto& p : problems) {
+    if (p.kind != "missing" || p.expunged || p.message_id == 0) continue;
+    MH_RETURN_IF_ERROR(index.SetFileName(p.message_id, ""));
+    MH_RETURN_IF_ERROR(
+        index.SetUnfetchable(p.message_id, "file missing locally: the next sync fetches it again"));
+    ++queued;
+  }
+  return queued;
+}
+
 bool Clean(const AccountReport& r) { return r.problems.empty() && r.quick_check == "ok"; }
 
 void Print(CommandContext& ctx, const AccountConfig& account, const AccountReport& r) {
@@ -225,8 +245,15 @@ ExitCode VerifyAccount(CommandContext& ctx, const AccountConfig& account, bool r
     if (!checked.ok()) return fail(checked.status());
     report = std::move(checked).value();
   }
-  if (repair && !report.orphan_folders.empty()) {
-    auto adopted = Adopt(account, report.orphan_folders);
+  size_t requeued = 0;
+  if (repair) {
+    auto queued = RequeueMissing(account, report.problems);
+    if (!queued.ok()) return fail(queued.status());
+    requeued = *queued;
+  }
+  if (repair && (!report.orphan_folders.empty() || requeued > 0)) {
+    auto adopted = report.orphan_folders.empty() ? Result<size_t>(size_t{0})
+                                                 : Adopt(account, report.orphan_folders);
     if (!adopted.ok()) return fail(adopted.status());
     // Check again so the report shows what is left after the repair.
     auto idx = OpenIndexReadOnly(account);
@@ -240,10 +267,15 @@ ExitCode VerifyAccount(CommandContext& ctx, const AccountConfig& account, bool r
   for (const auto& p : report.problems) missing += p.kind == "missing";
   if (!ctx.json && !(ctx.quiet && Clean(report))) {
     Print(ctx, account, report);
+    if (requeued) {
+      ctx.out << account.name << ": " << requeued << " missing message file"
+              << (requeued == 1 ? "" : "s") << " queued: the next sync fetches "
+              << (requeued == 1 ? "it" : "them") << " from the server again\n";
+    }
     if (repair && missing) {
       ctx.out << account.name << ": " << missing << " message file" << (missing == 1 ? "" : "s")
-              << " missing: cannot be repaired locally, and the next sync does not fetch them "
-                 "again (it only fetches UIDs it has not archived); restore them from a backup\n";
+              << " missing and expunged on the server: cannot be fetched again; restore "
+              << (missing == 1 ? "it" : "them") << " from a backup\n";
     }
   }
   *json = ToJson(account, report);

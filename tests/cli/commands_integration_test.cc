@@ -139,16 +139,29 @@ TEST_CASE("verify: clean, corrupt, missing, orphan adopted by --repair", "[integ
   CHECK(corrupt.exit_code == 1);
   CHECK(corrupt.out.find("t: hash-mismatch: " + victim + " (SHA-256 ") != std::string::npos);
 
-  // Gone altogether.
+  // Gone altogether: reported, then queued by --repair for the next sync,
+  // which fetches it from the server again.
   std::filesystem::remove(victim);
-  CommandResult missing = h.Run({"verify", "--repair"});
+  CommandResult missing = h.Run({"verify"});
   CHECK(missing.exit_code == 1);
   CHECK(missing.out.find("t: missing: " + victim) != std::string::npos);
-  CHECK(missing.out.find("cannot be repaired locally") != std::string::npos);
   auto jm = nlohmann::json::parse(h.Run({"--json", "verify"}).out);
   CHECK(jm["exit_code"] == 1);
   REQUIRE(jm["accounts"][0]["problems"].size() == 1);
   CHECK(jm["accounts"][0]["problems"][0]["kind"] == "missing");
+  CommandResult queued = h.Run({"verify", "--repair"});
+  INFO(queued.out << queued.err);
+  CHECK(queued.exit_code == 0);
+  CHECK(queued.out.find("queued: the next sync fetches it from the server again") !=
+        std::string::npos);
+  CHECK(queued.out.find("1 unfetchable") != std::string::npos);
+  CommandResult refetched = h.Run({"sync"});
+  INFO(refetched.out << refetched.err);
+  CHECK(refetched.exit_code == 0);
+  CHECK(refetched.out.find("1 new message") != std::string::npos);
+  CommandResult healed = h.Run({"verify"});
+  CHECK(healed.exit_code == 0);
+  CHECK(healed.out.find("0 unfetchable, 0 problems — clean") != std::string::npos);
 }
 
 // Python's mailbox.mbox is what mutt-style readers do: split at "From "
