@@ -113,6 +113,8 @@ Result<std::vector<MailboxInfo>> ImapClient::ListMailboxes(bool with_status) {
   return imap::ListMailboxes(ctx(), with_status);
 }
 
+Result<NamespaceResponse> ImapClient::Namespaces() { return GetNamespaces(ctx()); }
+
 Result<SelectedMailbox> ImapClient::Examine(const std::string& raw_name,
                                             const std::optional<QresyncParams>& qresync) {
   return imap::Examine(ctx(), raw_name, qresync);

@@ -34,6 +34,7 @@
 #include "engine/imap/client/idle.h"
 #include "engine/imap/client/list_mailboxes.h"
 #include "engine/imap/client/login.h"
+#include "engine/imap/client/namespace.h"
 #include "engine/imap/client/session.h"
 #include "engine/net/transport.h"
 
@@ -62,6 +63,7 @@ class ImapClient {
   Status StartCompression();
 
   Result<std::vector<MailboxInfo>> ListMailboxes(bool with_status);
+  Result<NamespaceResponse> Namespaces();
   Result<SelectedMailbox> Examine(const std::string& raw_name,
                                   const std::optional<QresyncParams>& qresync = std::nullopt);
   Status FetchFlags(const SequenceSet& uids, std::optional<uint64_t> changed_since, bool vanished,

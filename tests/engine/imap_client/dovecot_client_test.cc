@@ -148,6 +148,17 @@ TEST_CASE("non-ASCII folders round-trip through modified UTF-7", "[integration]"
   CHECK(box->exists == 1u);
 }
 
+TEST_CASE("NAMESPACE names the personal namespace and its delimiter", "[integration]") {
+  auto& d = DovecotServer::Shared();
+  TestUser u = d.CreateUser();
+  auto c = LoggedIn(d, u);
+  auto ns = c->Namespaces();
+  REQUIRE(ns.ok());
+  REQUIRE(ns->personal.size() == 1);
+  CHECK(ns->personal[0].prefix.empty());
+  CHECK(ns->personal[0].delimiter == '/');
+}
+
 TEST_CASE("LIST-STATUS and pipelined STATUS give the same numbers", "[integration]") {
   auto& d = DovecotServer::Shared();
   TestUser u = d.CreateUser();
