@@ -334,8 +334,9 @@ TEST_CASE("a 20 MB message is archived with flat memory", "[integration]") {
   // Measured in a child whose peak RSS starts at its current RSS: this
   // process already held the message once. The bound covers what a whole
   // run costs besides the message (index and SQLite cache, TLS, the 1 MiB
-  // line buffer, 256 KiB of search text): about 5 MB measured, flat in the
-  // message size.
+  // line buffer, 256 KiB of search text): about 5 MB measured in a debug
+  // build and 7.8-8.0 MB at -O2, so 8 MB was a coin toss; 12 MB still
+  // proves the 20 MB message is never held.
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
@@ -351,14 +352,14 @@ TEST_CASE("a 20 MB message is archived with flat memory", "[integration]") {
       auto r = SyncPop3Account(*archive, fx.Options(false));
       long peak = VmKb("VmHWM:");
       std::fprintf(stderr, "RSS before %ld kB, peak %ld kB\n", before, peak);
-      if (r.ok() && r.fetched() == 1) code = (peak - before) < 8 * 1024 ? 0 : 2;
+      if (r.ok() && r.fetched() == 1) code = (peak - before) < 12 * 1024 ? 0 : 2;
     }
     _exit(code);
   }
   int status = 0;
   REQUIRE(waitpid(pid, &status, 0) == pid);
   REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);  // 2: peak RSS grew by 8 MB or more
+  CHECK(WEXITSTATUS(status) == 0);  // 2: peak RSS grew by 12 MB or more
   CHECK(fx.ArchiveBytes() == fx.ServerBytes());
 }
 
