@@ -1,5 +1,6 @@
-// Pop3Client against a ScriptTransport: the client owns the transport, the
-// test keeps a pointer to check that every scripted step was consumed.
+// Pop3Client against a ScriptTransport. The test owns the script (so it can
+// still check what was written after a failed start, when the client has
+// already dropped its transport); the client gets a forwarding handle.
 #pragma once
 
 #include <memory>
@@ -17,7 +18,22 @@ using mailhoard::testing::ScriptOptions;
 using mailhoard::testing::ScriptTransport;
 using mailhoard::testing::Server;
 
+class BorrowedTransport : public net::Transport {
+ public:
+  explicit BorrowedTransport(net::Transport* t) : t_(t) {}
+  Result<size_t> Read(char* buf, size_t len) override { return t_->Read(buf, len); }
+  Status Write(std::string_view data) override { return t_->Write(data); }
+  Status StartTls(const net::TlsOptions& options) override { return t_->StartTls(options); }
+  bool IsTls() const override { return t_->IsTls(); }
+  void Close() override { t_->Close(); }
+  std::string Describe() const override { return t_->Describe(); }
+
+ private:
+  net::Transport* t_;
+};
+
 struct Scripted {
+  std::unique_ptr<ScriptTransport> owned;
   ScriptTransport* script = nullptr;
   std::unique_ptr<Pop3Client> client;
   Status connect_status;
@@ -25,10 +41,10 @@ struct Scripted {
 
 inline Scripted ConnectScripted(std::vector<mailhoard::testing::ScriptStep> steps,
                                 ClientOptions options = {}, ScriptOptions script_options = {}) {
-  auto transport = std::make_unique<ScriptTransport>(std::move(steps), script_options);
   Scripted s;
-  s.script = transport.get();
-  auto started = Pop3Client::Start(std::move(transport), options);
+  s.owned = std::make_unique<ScriptTransport>(std::move(steps), script_options);
+  s.script = s.owned.get();
+  auto started = Pop3Client::Start(std::make_unique<BorrowedTransport>(s.script), options);
   if (started.ok()) {
     s.client = std::move(started).value();
   } else {
