@@ -41,6 +41,7 @@ class DeflateTransport : public Transport {
   bool IsTls() const override { return inner_->IsTls(); }
   void Close() override { inner_->Close(); }
   std::string Describe() const override { return inner_->Describe(); }
+  bool PeerIsLocal() const override { return inner_->PeerIsLocal(); }
 
   Transport& inner() { return *inner_; }
   CompressionStats stats() const;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "engine/net/fd_wait.h"
+#include "engine/net/peer_locality.h"
 #include "engine/net/tls_session.h"
 
 namespace mailhoard::net {
@@ -194,5 +195,7 @@ void SocketTransport::Close() {
 }
 
 std::string SocketTransport::Describe() const { return endpoint_.ToString(); }
+
+bool SocketTransport::PeerIsLocal() const { return fd_ >= 0 && net::PeerIsLocal(fd_); }
 
 }  // namespace mailhoard::net

@@ -43,6 +43,7 @@ class SocketTransport : public Transport {
   bool IsTls() const override;
   void Close() override;
   std::string Describe() const override;
+  bool PeerIsLocal() const override;
 
   int fd() const { return fd_; }
   std::chrono::milliseconds io_timeout() const { return io_timeout_; }

@@ -63,6 +63,8 @@ class Transport {
   virtual void Close() = 0;
   // "imap.example.com:993", for error messages.
   virtual std::string Describe() const = 0;
+  // The peer is on this host or a private network (peer_locality.h).
+  virtual bool PeerIsLocal() const { return false; }
 };
 
 // Opens a TCP connection and, for TlsMode::kImplicit, performs the TLS
