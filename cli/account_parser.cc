@@ -19,6 +19,7 @@ constexpr std::string_view kAccountKeys[] = {"provider",      "protocol",
                                              "connections",   "layout",
                                              "durability",    "line_endings",
                                              "dedupe",        "folders",
+                                             "compress",
                                              "oauth"};
 constexpr std::string_view kFolderKeys[] = {"include", "exclude", "rename"};
 constexpr std::string_view kOAuthKeys[] = {"flow",
@@ -350,6 +351,10 @@ Result<AccountConfig> ParseAccount(const std::string& name, const TableReader& r
   MH_RETURN_IF_ERROR(r.ReadEnum<Durability>("durability", kDurabilityNames, &a.durability));
   MH_RETURN_IF_ERROR(r.ReadEnum<LineEndings>("line_endings", kLineEndingNames, &a.line_endings));
   MH_RETURN_IF_ERROR(r.ReadBool("dedupe", &a.dedupe));
+  MH_RETURN_IF_ERROR(r.ReadEnum<Compress>("compress", kCompressNames, &a.compress));
+  if (a.compress != Compress::kAuto && a.protocol == Protocol::kPop3) {
+    return r.ValueError("compress", "only applies to imap (pop3 has no compression)");
+  }
   if (a.dedupe && a.protocol == Protocol::kPop3) {
     return r.ValueError("dedupe", "only applies to imap (pop3 has a single mailbox)");
   }

@@ -34,6 +34,8 @@ inline constexpr EnumEntry<Durability> kDurabilityNames[] = {
     {"full", Durability::kFull}, {"batch", Durability::kBatch}, {"none", Durability::kNone}};
 inline constexpr EnumEntry<LineEndings> kLineEndingNames[] = {{"crlf", LineEndings::kCrlf},
                                                               {"lf", LineEndings::kLf}};
+inline constexpr EnumEntry<Compress> kCompressNames[] = {
+    {"auto", Compress::kAuto}, {"always", Compress::kAlways}, {"never", Compress::kNever}};
 inline constexpr EnumEntry<OAuthFlow> kOAuthFlowNames[] = {
     {"device", OAuthFlow::kDevice},
     {"auth_code", OAuthFlow::kAuthCode},

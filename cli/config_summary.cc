@@ -74,7 +74,9 @@ std::string ConfigSummaryText(const Config& c) {
     if (a.delete_after_days) o << ", delete from server after " << *a.delete_after_days << " days";
     o << "\n  storage:     " << ToString(a.layout) << ", durability " << ToString(a.durability)
       << ", " << ToString(a.line_endings) << (a.dedupe ? ", dedupe" : "") << ", " << a.connections
-      << (a.connections == 1 ? " connection" : " connections") << "\n";
+      << (a.connections == 1 ? " connection" : " connections");
+    if (a.protocol == Protocol::kImap) o << ", compress " << ToString(a.compress);
+    o << "\n";
     if (a.protocol == Protocol::kImap) {
       o << "  folders:     include " << Join(a.folders.include);
       if (!a.folders.exclude.empty()) o << "; exclude " << Join(a.folders.exclude);
@@ -117,6 +119,7 @@ std::string ConfigSummaryJson(const Config& c) {
         {"durability", ToString(a.durability)},
         {"line_endings", ToString(a.line_endings)},
         {"dedupe", a.dedupe},
+        {"compress", ToString(a.compress)},
         {"folders",
          {{"include", a.folders.include},
           {"exclude", a.folders.exclude},

@@ -21,6 +21,7 @@ const char* ToString(Policy v) { return EnumName<Policy>(kPolicyNames, v); }
 const char* ToString(Layout v) { return EnumName<Layout>(kLayoutNames, v); }
 const char* ToString(Durability v) { return EnumName<Durability>(kDurabilityNames, v); }
 const char* ToString(LineEndings v) { return EnumName<LineEndings>(kLineEndingNames, v); }
+const char* ToString(Compress v) { return EnumName<Compress>(kCompressNames, v); }
 const char* ToString(OAuthFlow v) { return EnumName<OAuthFlow>(kOAuthFlowNames, v); }
 
 }  // namespace mailhoard::cli

@@ -22,6 +22,9 @@ enum class Policy { kArchive, kMirror, kKeep, kDrain };
 enum class Layout { kMaildirPlusPlus, kNested };
 enum class Durability { kFull, kBatch, kNone };
 enum class LineEndings { kCrlf, kLf };
+// COMPRESS=DEFLATE: auto = only when the server is not on this host or a
+// private network.
+enum class Compress { kAuto, kAlways, kNever };
 enum class OAuthFlow { kDevice, kAuthCode, kClientCredentials };
 
 // Where a secret comes from. The secret itself is only ever read by
@@ -77,6 +80,7 @@ struct AccountConfig {
   Durability durability = Durability::kBatch;
   LineEndings line_endings = LineEndings::kCrlf;
   bool dedupe = false;
+  Compress compress = Compress::kAuto;  // IMAP only
   FolderSelection folders;
   std::optional<OAuthConfig> oauth;  // set iff auth is xoauth2/oauthbearer
   std::string archive_dir;           // <archive_root>/<name>
@@ -121,6 +125,7 @@ const char* ToString(AuthMethod v);
 const char* ToString(Policy v);
 const char* ToString(Layout v);
 const char* ToString(Durability v);
+const char* ToString(Compress v);
 const char* ToString(LineEndings v);
 const char* ToString(OAuthFlow v);
 

@@ -118,9 +118,7 @@ int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
   ic.refresh = creds->refresh;
   auto client = imap::ImapClient::Connect(co);
   if (!client.ok()) return ctx.ReportAccountFailure(client.status().WithContext(account->name));
-  Status login = (*client)->Login(ic);
-  if (!login.ok()) return ctx.ReportAccountFailure(login.WithContext(account->name));
-  auto boxes = (*client)->ListMailboxes(/*with_status=*/true);
+  auto boxes = (*client)->LoginAndList(ic);
   (void)(*client)->Logout();
   if (!boxes.ok()) return ctx.ReportAccountFailure(boxes.status().WithContext(account->name));
 

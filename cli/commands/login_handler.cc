@@ -54,7 +54,7 @@ int CheckPassword(CommandContext& ctx, const AccountConfig& account) {
   co.endpoint = {account.host, account.port};
   co.connect = ConnectOptionsFor(account);
   co.allow_plaintext_login = account.allow_plaintext;
-  co.compress = false;
+  co.compress = imap::Compression::kNever;
   auto client = imap::ImapClient::Connect(co);
   if (!client.ok()) return ctx.ReportAccountFailure(client.status().WithContext(account.name));
   imap::Credentials ic;

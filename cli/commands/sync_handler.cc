@@ -71,6 +71,9 @@ sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCre
   o.client.endpoint = {account.host, account.port};
   o.client.connect = ConnectOptionsFor(account);
   o.client.allow_plaintext_login = account.allow_plaintext;
+  o.client.compress = account.compress == Compress::kAlways  ? imap::Compression::kAlways
+                      : account.compress == Compress::kNever ? imap::Compression::kNever
+                                                             : imap::Compression::kAuto;
   o.client.trace = trace;
   o.client.on_alert = [&ctx, name = account.name](std::string_view text) {
     ctx.PrintWarning(name + ": server alert: " + std::string(text));

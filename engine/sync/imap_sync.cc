@@ -21,10 +21,12 @@ void Sleep(const ImapSyncOptions& o, std::chrono::milliseconds d) {
   }
 }
 
+Result<std::unique_ptr<imap::ImapClient>> Connect(const ImapSyncOptions& o) {
+  return o.connect ? o.connect(o.client) : imap::ImapClient::Connect(o.client);
+}
+
 Result<std::unique_ptr<imap::ImapClient>> ConnectAndLogin(const ImapSyncOptions& o) {
-  auto connected = o.connect ? o.connect(o.client) : imap::ImapClient::Connect(o.client);
-  if (!connected.ok()) return connected.status();
-  std::unique_ptr<imap::ImapClient> client = std::move(connected).value();
+  MH_ASSIGN_OR_RETURN(std::unique_ptr<imap::ImapClient> client, Connect(o));
   MH_RETURN_IF_ERROR(client->Login(o.credentials));
   return client;
 }
@@ -143,11 +145,11 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
   std::unique_ptr<imap::ImapClient> client;
   std::vector<imap::MailboxInfo> mailboxes;
   for (int attempt = 0;; ++attempt) {
-    auto connected = ConnectAndLogin(o);
+    auto connected = Connect(o);
     Status s = connected.status();
     if (connected.ok()) {
       client = std::move(connected).value();
-      auto listed = client->ListMailboxes(/*with_status=*/true);
+      auto listed = client->LoginAndList(o.credentials);
       if (listed.ok()) {
         mailboxes = std::move(listed).value();
         break;

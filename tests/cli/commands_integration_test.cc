@@ -84,8 +84,9 @@ TEST_CASE("sync, status, search and folders, as text and --json", "[integration]
   CHECK(folders.exit_code == 0);
   CHECK(folders.out.find("  + INBOX\n      2 msgs, uidnext 3, uidvalidity ") != std::string::npos);
   // Not the count: once in ~20 runs Dovecot reported Junk's STATUS as it was
-  // before the delivery (under investigation; see the cli report).
-  CHECK(folders.out.find("  - Junk\n      ") != std::string::npos);
+  // before the delivery (under investigation; see the cli report). Nor the
+  // attributes: Dovecot adds \Marked while the new message is \Recent.
+  CHECK(folders.out.find("  - Junk") != std::string::npos);
   CHECK(folders.out.find("not synced -> .Junk (new)") != std::string::npos);
   CHECK(folders.out.find("synced -> .Archive\n") != std::string::npos);
   auto jf = nlohmann::json::parse(h.Run({"--json", "folders", "t"}).out);

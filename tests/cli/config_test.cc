@@ -106,6 +106,7 @@ TEST_CASE("defaults for a plain imap account", "[config]") {
   CHECK(a.layout == Layout::kMaildirPlusPlus);
   CHECK(a.durability == Durability::kBatch);
   CHECK(a.line_endings == LineEndings::kCrlf);
+  CHECK(a.compress == Compress::kAuto);
   CHECK(a.folders.include == std::vector<std::string>{"*"});
   CHECK(c->source_path == "t.toml");
 }
@@ -282,6 +283,11 @@ TEST_CASE("policy and pop3 constraints", "[config][errors]") {
   CHECK(Parse(pop + "policy = \"drain\"\n")->accounts[0].policy == Policy::kDrain);
   CHECK(ErrorOf(pop + "policy = \"drain\"\ndelete_after_days = 3\n")
             .find("accounts.work.delete_after_days: only applies to") != std::string::npos);
+  CHECK(Parse(kBase + "compress = \"never\"\n")->accounts[0].compress == Compress::kNever);
+  CHECK(Parse(kBase + "compress = \"always\"\n")->accounts[0].compress == Compress::kAlways);
+  CHECK(ErrorOf(kBase + "compress = true\n").find("accounts.work.compress") != std::string::npos);
+  CHECK(ErrorOf(pop + "compress = \"always\"\n")
+            .find("accounts.work.compress: only applies to imap") != std::string::npos);
   CHECK(ErrorOf(pop + "connections = 2\n") ==
         "t.toml:7:15: accounts.work.connections: pop3 allows one session per mailbox; use 1");
   CHECK(ErrorOf(pop + "[accounts.work.folders]\ninclude = [\"*\"]\n")

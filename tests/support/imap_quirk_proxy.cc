@@ -82,7 +82,8 @@ class Framer {
 std::string StripExtensions(const std::string& line) {
   if (line.find("CAPABILITY") == std::string::npos) return line;
   static const char* kGone[] = {" CONDSTORE",        " QRESYNC", " ESEARCH",  " LIST-STATUS",
-                                " COMPRESS=DEFLATE", " ENABLE",  " SEARCHRES"};
+                                " COMPRESS=DEFLATE", " ENABLE",  " SEARCHRES",
+                                " LIST-EXTENDED",    " SPECIAL-USE"};
   std::string out = line;
   for (const char* token : kGone) {
     size_t pos;
@@ -93,6 +94,15 @@ std::string StripExtensions(const std::string& line) {
     }
   }
   return out;
+}
+
+// LIST with RETURN options (LIST-EXTENDED, LIST-STATUS): Exchange answers
+// them with BAD.
+bool RefusedExtendedList(const std::string& line) {
+  std::istringstream in(line);
+  std::string tag, command;
+  in >> tag >> command;
+  return command == "LIST" && line.find(" RETURN (") != std::string::npos;
 }
 
 // "A7 UID FETCH 1:5,9 (…)": true if the set names any of `uids`.
@@ -184,6 +194,10 @@ void ImapQuirkProxy::Serve(int client, int index) {
                             std::to_string(options_.backoff_ms) + " milliseconds\r\n");
         throttled_.fetch_add(1);
         break;
+      }
+      if (options_.strip_extensions && RefusedExtendedList(chunk)) {
+        // Let the server itself answer BAD, so the reply comes in order.
+        chunk = chunk.substr(0, chunk.find(' ')) + " XLISTRETURN\r\n";
       }
       if (!options_.bad_uids.empty() && NamesBadUid(chunk, options_.bad_uids)) {
         std::string tag = chunk.substr(0, chunk.find(' '));

@@ -1,6 +1,8 @@
 // A plaintext IMAP proxy in front of the real Dovecot that makes it behave
 // like Microsoft 365 where a real server cannot be made to on demand:
-// capabilities without CONDSTORE/QRESYNC/ESEARCH/LIST-STATUS/COMPRESS, a
+// capabilities without CONDSTORE/QRESYNC/ESEARCH/LIST-STATUS/LIST-EXTENDED/
+// SPECIAL-USE/COMPRESS (and
+// BAD for a LIST with RETURN options, which they would need), a
 // "BAD Command Argument Error. 11" for any UID FETCH naming one broken
 // message, and a throttling BYE ("Suggested Backoff Time: N milliseconds")
 // after a number of commands. Literals are passed through untouched in both

@@ -94,6 +94,7 @@ class Connection {
   void Close();
 
   net::Transport& transport() { return *transport_; }
+  const net::Transport& transport() const { return *transport_; }
   std::string Describe() const { return transport_->Describe(); }
   uint64_t commands_sent() const { return next_tag_ - 1; }
 

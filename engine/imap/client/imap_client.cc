@@ -61,45 +61,112 @@ void ImapClient::UpdateLiteralMode() {
   }
 }
 
-Status ImapClient::Login(const Credentials& credentials) {
-  MH_RETURN_IF_ERROR(imap::Login(ctx(), credentials));
+Status ImapClient::Login(const Credentials& credentials) { return LoginWith(credentials, nullptr); }
+
+Result<std::vector<MailboxInfo>> ImapClient::LoginAndList(const Credentials& credentials) {
+  MailboxListing listing(state_);
+  bool listed = false;
+  MH_RETURN_IF_ERROR(LoginWith(credentials, &listing, &listed));
+  if (listed) return listing.Take();
+  return ListMailboxes(/*with_status=*/true);
+}
+
+Status ImapClient::LoginWith(const Credentials& credentials, MailboxListing* listing,
+                             bool* listed) {
+  // What the greeting's capabilities promise goes in the login's own
+  // flight; a no-op run then costs one round trip after the greeting.
+  std::vector<Followup> early;
+  std::optional<size_t> early_id, early_enable, early_list;
+  if (LoginIsOneLine(ctx(), credentials)) {
+    const Capabilities& pre = state_.capabilities;
+    if (options_.send_id && pre.Has("ID")) {
+      early_id = early.size();
+      early.push_back({IdCommand(), {}});
+    }
+    std::optional<Command> enable = EnableCommand(/*offered_only=*/false);
+    if (enable && pre.Has("ENABLE")) {
+      early_enable = early.size();
+      early.push_back({*enable, {}});
+    }
+    if (listing && options_.use_list_status) {
+      early_list = early.size();
+      early.push_back({ExtendedListCommand(/*modseq=*/early_enable.has_value()), {}});
+    }
+  }
+  auto on_untagged = [&](Incoming& in) -> Status {
+    MH_RETURN_IF_ERROR(OnEnabled(in));
+    return listing ? listing->OnUntagged(in) : Status::Ok();
+  };
+  MH_RETURN_IF_ERROR(LoginThen(ctx(), credentials, early, on_untagged));
   UpdateLiteralMode();
-  if (options_.send_id) MH_RETURN_IF_ERROR(Id());
-  MH_RETURN_IF_ERROR(Enable());
-  return StartCompression();
+  if (early_id) MH_RETURN_IF_ERROR(early[*early_id].status);
+  if (early_list && listed) {
+    *listed = early[*early_list].status.ok();
+    // A server without LIST-STATUS answered BAD: its partial answer goes.
+    if (!*listed) listing->Take();
+  }
+  // Whatever only the post-login capabilities reveal.
+  if (!early_id) MH_RETURN_IF_ERROR(Id());
+  if (!early_enable || !early[*early_enable].status.ok()) MH_RETURN_IF_ERROR(Enable());
+  return Status::Ok();
+}
+
+Command ImapClient::IdCommand() {
+  // RFC 2971; some providers (NetEase) refuse mailbox access without it.
+  return Command("ID (\"name\" \"mailhoard\" \"vendor\" \"mailhoard\")");
 }
 
 Status ImapClient::Id() {
-  if (!state_.capabilities.Has("ID")) return Status::Ok();
-  // RFC 2971; some providers (NetEase) refuse mailbox access without it.
-  Command cmd("ID (\"name\" \"mailhoard\" \"vendor\" \"mailhoard\")");
-  return RunCommand(*conn_, cmd, IgnoreUntagged);
+  if (!options_.send_id || !state_.capabilities.Has("ID")) return Status::Ok();
+  return RunCommand(*conn_, IdCommand(), IgnoreUntagged);
+}
+
+std::optional<Command> ImapClient::EnableCommand(bool offered_only) const {
+  // Before login the extensions are not listed yet; a server ignores the
+  // ones it does not have (RFC 5161 §3.1) and says which it enabled.
+  const Capabilities& caps = state_.capabilities;
+  const auto want = [&](std::string_view ext) { return !offered_only || caps.Has(ext); };
+  std::string what;
+  const bool qresync = options_.enable_qresync && want("QRESYNC");
+  if (qresync) what += " QRESYNC";  // implies CONDSTORE (RFC 7162 §3.2.3)
+  // Before login both are asked for: a server may have CONDSTORE only.
+  if ((!qresync || !offered_only) && want("CONDSTORE")) what += " CONDSTORE";
+  if (options_.enable_utf8 && want("UTF8=ACCEPT")) what += " UTF8=ACCEPT";
+  if (what.empty()) return std::nullopt;
+  return Command("ENABLE" + what);
+}
+
+Status ImapClient::OnEnabled(Incoming& in) {
+  if (ResponseName(in.response) != "ENABLED") return Status::Ok();
+  MH_ASSIGN_OR_RETURN(std::vector<std::string> enabled, ParseEnabledResponse(in.response));
+  Capabilities list(std::move(enabled));
+  if (list.Has("QRESYNC")) state_.qresync = state_.condstore = true;
+  if (list.Has("CONDSTORE")) state_.condstore = true;
+  if (list.Has("UTF8=ACCEPT")) state_.utf8_accept = true;
+  return Status::Ok();
 }
 
 Status ImapClient::Enable() {
-  const Capabilities& caps = state_.capabilities;
-  std::string what;
-  if (options_.enable_qresync && caps.Has("QRESYNC")) {
-    what += " QRESYNC";  // implies CONDSTORE (RFC 7162 §3.2.3)
-  } else if (caps.Has("CONDSTORE")) {
-    what += " CONDSTORE";
+  if (!state_.capabilities.Has("ENABLE")) return Status::Ok();
+  std::optional<Command> cmd = EnableCommand(/*offered_only=*/true);
+  if (!cmd) return Status::Ok();
+  return RunCommand(*conn_, *cmd, [this](Incoming& in) { return OnEnabled(in); });
+}
+
+bool ImapClient::WantsCompression() const {
+  switch (options_.compress) {
+    case Compression::kAlways:
+      return true;
+    case Compression::kNever:
+      return false;
+    case Compression::kAuto:
+      break;
   }
-  if (options_.enable_utf8 && caps.Has("UTF8=ACCEPT")) what += " UTF8=ACCEPT";
-  if (what.empty() || !caps.Has("ENABLE")) return Status::Ok();
-  Command cmd("ENABLE" + what);
-  return RunCommand(*conn_, cmd, [&](Incoming& in) -> Status {
-    if (ResponseName(in.response) != "ENABLED") return Status::Ok();
-    MH_ASSIGN_OR_RETURN(std::vector<std::string> enabled, ParseEnabledResponse(in.response));
-    Capabilities list(std::move(enabled));
-    if (list.Has("QRESYNC")) state_.qresync = state_.condstore = true;
-    if (list.Has("CONDSTORE")) state_.condstore = true;
-    if (list.Has("UTF8=ACCEPT")) state_.utf8_accept = true;
-    return Status::Ok();
-  });
+  return !conn_->transport().PeerIsLocal();
 }
 
 Status ImapClient::StartCompression() {
-  if (!options_.compress || conn_->deflate() || !state_.capabilities.Has("COMPRESS=DEFLATE")) {
+  if (conn_->deflate() || !state_.capabilities.Has("COMPRESS=DEFLATE") || !WantsCompression()) {
     return Status::Ok();
   }
   MH_ASSIGN_OR_RETURN(Response done,
@@ -117,6 +184,9 @@ Result<NamespaceResponse> ImapClient::Namespaces() { return GetNamespaces(ctx())
 
 Result<SelectedMailbox> ImapClient::Examine(const std::string& raw_name,
                                             const std::optional<QresyncParams>& qresync) {
+  // Compression starts with the first mailbox, so a run that opens none
+  // (nothing changed) does not pay its round trip.
+  MH_RETURN_IF_ERROR(StartCompression());
   return imap::Examine(ctx(), raw_name, qresync);
 }
 
@@ -145,13 +215,12 @@ Result<IdleResult> ImapClient::Idle(std::chrono::milliseconds timeout,
 
 Status ImapClient::Logout() {
   if (conn_->broken()) return Status::Ok();
-  Status s = RunCommand(*conn_, Command("LOGOUT"), IgnoreUntagged);
+  // Nothing is left to learn from the BYE and OK (we changed nothing on the
+  // server), so their round trip is not waited for.
+  Result<std::string> sent = conn_->Send(Command("LOGOUT"));
   conn_->Close();
-  // The server's BYE precedes the OK; an EOF right after it is normal.
-  if (!s.ok() && (s.code() == ErrorCode::kServerBye || s.code() == ErrorCode::kNetwork)) {
-    return Status::Ok();
-  }
-  return s;
+  if (!sent.ok() && sent.status().code() != ErrorCode::kNetwork) return sent.status();
+  return Status::Ok();
 }
 
 }  // namespace mailhoard::imap

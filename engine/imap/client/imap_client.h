@@ -6,8 +6,7 @@
 //
 // Typical use:
 //   MH_ASSIGN_OR_RETURN(auto client, ImapClient::Connect(options));
-//   MH_RETURN_IF_ERROR(client->Login(credentials));   // also ID, ENABLE, COMPRESS
-//   MH_ASSIGN_OR_RETURN(auto boxes, client->ListMailboxes(/*with_status=*/true));
+//   MH_ASSIGN_OR_RETURN(auto boxes, client->LoginAndList(credentials));  // also ID, ENABLE
 //   MH_ASSIGN_OR_RETURN(auto box, client->Examine(boxes[0].raw_name, std::nullopt));
 //   MH_RETURN_IF_ERROR(client->FetchMessages(new_uids, handler));
 //   client->Logout();
@@ -55,11 +54,19 @@ class ImapClient {
   ImapClient& operator=(const ImapClient&) = delete;
 
   // Authenticates (see login.h), then, when offered and enabled in the
-  // options: ID, ENABLE (QRESYNC or CONDSTORE, UTF8=ACCEPT), COMPRESS.
+  // options: ID, ENABLE (QRESYNC or CONDSTORE, UTF8=ACCEPT). When the login
+  // is one line (login.h: LoginIsOneLine), ID and ENABLE travel with it.
   Status Login(const Credentials& credentials);
+  // Login, then ListMailboxes(true). With a one-line login and
+  // use_list_status, LIST … RETURN (SPECIAL-USE STATUS …) goes in the same
+  // flight (answered BAD by a server without LIST-STATUS, which then gets
+  // the ordinary listing): a no-op sync is one round trip after the greeting.
+  Result<std::vector<MailboxInfo>> LoginAndList(const Credentials& credentials);
   // The steps Login runs after authenticating, also callable alone.
   Status Id();
   Status Enable();
+  // COMPRESS=DEFLATE if offered and wanted (ClientOptions::compress);
+  // Examine calls it, so it starts with the first mailbox opened.
   Status StartCompression();
 
   Result<std::vector<MailboxInfo>> ListMailboxes(bool with_status);
@@ -74,7 +81,7 @@ class ImapClient {
   Status Noop();
   Result<IdleResult> Idle(std::chrono::milliseconds timeout,
                           const std::function<void(const Response&)>& on_event = nullptr);
-  // LOGOUT and close; errors after the server's BYE are ignored.
+  // LOGOUT and close, without waiting for the server's BYE.
   Status Logout();
 
   const Capabilities& capabilities() const { return state_.capabilities; }
@@ -94,6 +101,14 @@ class ImapClient {
   Status Handshake();
   OpContext ctx() { return OpContext{*conn_, state_, options_}; }
   void UpdateLiteralMode();
+  Status LoginWith(const Credentials& credentials, MailboxListing* listing,
+                   bool* listed = nullptr);
+  static Command IdCommand();
+  // ENABLE for what the options want; offered_only: only extensions the
+  // capabilities list (after login).
+  std::optional<Command> EnableCommand(bool offered_only) const;
+  Status OnEnabled(Incoming& in);
+  bool WantsCompression() const;
 
   ClientOptions options_;
   std::unique_ptr<Connection> conn_;

@@ -38,58 +38,71 @@ MailboxInfo ToInfo(ListResponse&& list, bool utf8) {
   return info;
 }
 
-std::string StatusItems(const SessionState& state) {
+std::string StatusItems(bool modseq) {
   std::string items = "MESSAGES UIDNEXT UIDVALIDITY";
-  if (state.condstore || state.capabilities.Has("CONDSTORE")) items += " HIGHESTMODSEQ";
+  if (modseq) items += " HIGHESTMODSEQ";
   return items;
 }
 
+std::string StatusItems(const SessionState& state) {
+  return StatusItems(state.condstore || state.capabilities.Has("CONDSTORE"));
+}
+
+Command ListCommand(bool special_use, const std::string& status_items) {
+  Command list("LIST \"\" \"*\"");
+  std::string ret;
+  if (special_use) ret += "SPECIAL-USE";
+  if (!status_items.empty()) {
+    if (!ret.empty()) ret += ' ';
+    ret += "STATUS (" + status_items + ")";
+  }
+  if (!ret.empty()) list.Raw("RETURN (" + ret + ")");
+  return list;
+}
+
 }  // namespace
+
+Command ExtendedListCommand(bool modseq) { return ListCommand(true, StatusItems(modseq)); }
+
+Status MailboxListing::OnUntagged(Incoming& in) {
+  const std::string name = ResponseName(in.response);
+  if (name == "LIST") {
+    MH_ASSIGN_OR_RETURN(ListResponse l, ParseListResponse(in.response));
+    MailboxInfo info = ToInfo(std::move(l), state_.utf8_accept);
+    if (auto it = early_status_.find(info.raw_name); it != early_status_.end()) {
+      info.status = std::move(it->second);
+      early_status_.erase(it);
+    }
+    index_[info.raw_name] = out_.size();
+    out_.push_back(std::move(info));
+  } else if (name == "STATUS") {
+    MH_ASSIGN_OR_RETURN(StatusResponse st, ParseStatusResponse(in.response));
+    auto it = index_.find(st.mailbox);
+    if (it == index_.end()) {
+      std::string mailbox = st.mailbox;
+      early_status_[std::move(mailbox)] = std::move(st);
+    } else {
+      out_[it->second].status = std::move(st);
+    }
+  }
+  return Status::Ok();
+}
+
+std::vector<MailboxInfo> MailboxListing::Take() {
+  index_.clear();
+  early_status_.clear();
+  return std::move(out_);
+}
 
 Result<std::vector<MailboxInfo>> ListMailboxes(OpContext ctx, bool with_status) {
   const Capabilities& caps = ctx.state.capabilities;
   const bool list_status = with_status && ctx.options.use_list_status && caps.Has("LIST-STATUS");
   const bool special_use = caps.Has("SPECIAL-USE") && caps.Has("LIST-EXTENDED");
-  Command list("LIST \"\" \"*\"");
-  std::string ret;
-  if (special_use) ret += "SPECIAL-USE";
-  if (list_status) {
-    if (!ret.empty()) ret += ' ';
-    ret += "STATUS (" + StatusItems(ctx.state) + ")";
-  }
-  if (!ret.empty()) list.Raw("RETURN (" + ret + ")");
-
-  std::vector<MailboxInfo> out;
-  std::unordered_map<std::string, size_t> index;  // raw name → position in out
-  // STATUS for a mailbox may arrive before or after its LIST line.
-  std::unordered_map<std::string, StatusResponse> early_status;
-  auto on_status = [&](StatusResponse&& st) {
-    auto it = index.find(st.mailbox);
-    if (it == index.end()) {
-      std::string name = st.mailbox;
-      early_status[std::move(name)] = std::move(st);
-    } else {
-      out[it->second].status = std::move(st);
-    }
-  };
-  auto handler = [&](Incoming& in) -> Status {
-    const std::string name = ResponseName(in.response);
-    if (name == "LIST") {
-      MH_ASSIGN_OR_RETURN(ListResponse l, ParseListResponse(in.response));
-      MailboxInfo info = ToInfo(std::move(l), ctx.state.utf8_accept);
-      if (auto it = early_status.find(info.raw_name); it != early_status.end()) {
-        info.status = std::move(it->second);
-        early_status.erase(it);
-      }
-      index[info.raw_name] = out.size();
-      out.push_back(std::move(info));
-    } else if (name == "STATUS") {
-      MH_ASSIGN_OR_RETURN(StatusResponse st, ParseStatusResponse(in.response));
-      on_status(std::move(st));
-    }
-    return Status::Ok();
-  };
+  Command list = ListCommand(special_use, list_status ? StatusItems(ctx.state) : "");
+  MailboxListing listing(ctx.state);
+  auto handler = [&](Incoming& in) { return listing.OnUntagged(in); };
   MH_RETURN_IF_ERROR(RunCommand(ctx.conn, list, handler));
+  std::vector<MailboxInfo> out = listing.Take();
   if (!with_status || list_status) return out;
 
   // RFC 3501 §6.3.10 allows STATUS in any authenticated state; sending
@@ -110,7 +123,15 @@ Result<std::vector<MailboxInfo>> ListMailboxes(OpContext ctx, bool with_status) 
   po.scope = ErrorScope::kFolder;
   std::vector<Status> results;
   po.results = &results;
-  Status s = RunPipelined(ctx.conn, batch, handler, po);
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < out.size(); ++i) index.emplace(out[i].raw_name, i);
+  auto on_status = [&](Incoming& in) -> Status {
+    if (ResponseName(in.response) != "STATUS") return Status::Ok();
+    MH_ASSIGN_OR_RETURN(StatusResponse st, ParseStatusResponse(in.response));
+    if (auto it = index.find(st.mailbox); it != index.end()) out[it->second].status = std::move(st);
+    return Status::Ok();
+  };
+  Status s = RunPipelined(ctx.conn, batch, on_status, po);
   if (!s.ok() && (s.retry_after() || s.code() != ErrorCode::kServerNo)) return s;
   return out;
 }

@@ -4,9 +4,12 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/core/status.h"
+#include "engine/imap/client/command.h"
+#include "engine/imap/client/connection.h"
 #include "engine/imap/client/session.h"
 #include "engine/imap/mailbox_responses.h"
 
@@ -31,5 +34,27 @@ struct MailboxInfo {
 // UIDVALIDITY (and HIGHESTMODSEQ when CONDSTORE is offered) for every
 // selectable one.
 Result<std::vector<MailboxInfo>> ListMailboxes(OpContext ctx, bool with_status);
+
+// The LIST command ListMailboxes would send when the server offers
+// SPECIAL-USE, LIST-EXTENDED and LIST-STATUS, with HIGHESTMODSEQ when
+// `modseq`: sent speculatively in the login's flight (ImapClient), and
+// answered BAD by a server without them.
+Command ExtendedListCommand(bool modseq);
+
+// Collects LIST and STATUS replies into MailboxInfo (a STATUS may come
+// before or after its mailbox's LIST line).
+class MailboxListing {
+ public:
+  explicit MailboxListing(const SessionState& state) : state_(state) {}
+  // LIST and STATUS responses are taken; anything else is ignored.
+  Status OnUntagged(Incoming& in);
+  std::vector<MailboxInfo> Take();
+
+ private:
+  const SessionState& state_;
+  std::vector<MailboxInfo> out_;
+  std::unordered_map<std::string, size_t> index_;  // raw name → position in out_
+  std::unordered_map<std::string, StatusResponse> early_status_;
+};
 
 }  // namespace mailhoard::imap

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "engine/auth/base64.h"
 #include "engine/auth/sasl.h"
@@ -136,10 +139,8 @@ Status Failure(OpContext ctx, const Outcome& o, std::string_view what) {
   return s;
 }
 
-}  // namespace
-
-Status Login(OpContext ctx, const Credentials& credentials) {
-  if (ctx.state.authenticated) return Status::Ok();
+// The mechanism Login will use, or why it cannot log in at all.
+Result<AuthMethod> ResolveMethod(OpContext ctx, const Credentials& credentials) {
   if (!ctx.conn.transport().IsTls() && !ctx.options.allow_plaintext_login) {
     return InvalidArgument("refusing to send credentials to " + ctx.conn.Describe() +
                            " without TLS (set allow_plaintext_login to override)");
@@ -159,7 +160,139 @@ Status Login(OpContext ctx, const Credentials& credentials) {
     return Status::Error(ErrorCode::kUnsupported, ctx.conn.Describe() + " does not offer AUTH=" +
                                                       std::string(MechanismName(method)));
   }
+  return method;
+}
 
+std::string FailureWhat(AuthMethod method) {
+  return method == AuthMethod::kLoginCommand
+             ? "LOGIN"
+             : "AUTHENTICATE " + std::string(MechanismName(method));
+}
+
+// The follow-ups' replies, or the connection's failure: a NO or BAD to one
+// of them is its own status, not the call's.
+Status RunFollowups(OpContext ctx, std::span<Followup> followups,
+                    const UntaggedHandler& on_untagged) {
+  std::vector<Command> commands;
+  commands.reserve(followups.size());
+  for (const Followup& f : followups) commands.push_back(f.command);
+  PipelineOptions options;
+  options.window = std::max<size_t>(commands.size(), 1);
+  options.continue_on_error = true;
+  std::vector<Status> results;
+  options.results = &results;
+  Status handler_error;
+  (void)RunPipelined(
+      ctx.conn, commands,
+      [&](Incoming& in) {
+        Status s = on_untagged(in);
+        if (!s.ok() && handler_error.ok()) handler_error = s;
+        return s;
+      },
+      options);
+  for (size_t i = 0; i < followups.size(); ++i) followups[i].status = results[i];
+  if (ctx.conn.broken()) return ctx.conn.broken_status();
+  return handler_error;
+}
+
+// Login and follow-ups written together; replies read back in one go.
+Status LoginInOneFlight(OpContext ctx, const Credentials& credentials, AuthMethod method,
+                        std::span<Followup> followups, const UntaggedHandler& on_untagged) {
+  MH_ASSIGN_OR_RETURN(std::string secret, credentials.secret());
+  Command login("LOGIN");
+  if (method == AuthMethod::kLoginCommand) {
+    login.Quoted(credentials.user);
+    login.Quoted(secret, {.secret = true});
+  } else {
+    auto mech = MakeMechanism(method, credentials.user, secret, ctx.options);
+    MH_ASSIGN_OR_RETURN(std::string initial, mech->InitialResponse());
+    login = Command("AUTHENTICATE");
+    login.Raw(mech->name());
+    login.Append(" ");
+    login.AppendSecret(initial.empty() ? "=" : auth::Base64Encode(initial));
+    std::fill(initial.begin(), initial.end(), '\0');
+  }
+  std::fill(secret.begin(), secret.end(), '\0');
+
+  MH_ASSIGN_OR_RETURN(std::string login_tag, ctx.conn.Send(login));
+  std::unordered_map<std::string, size_t> tags;
+  for (size_t i = 0; i < followups.size(); ++i) {
+    MH_ASSIGN_OR_RETURN(std::string tag, ctx.conn.Send(followups[i].command));
+    tags.emplace(std::move(tag), i);
+  }
+  std::optional<Response> login_done;
+  bool got_caps = false;
+  Status handler_error;
+  for (size_t pending = followups.size() + 1; pending > 0;) {
+    MH_ASSIGN_OR_RETURN(Incoming in, ctx.conn.Next());
+    Response& r = in.response;
+    if (r.kind == ResponseKind::kContinuation) {
+      // Our next lines are commands, not SASL steps: nothing sane follows.
+      Status s = ProtocolError(ctx.conn.Describe() + " asked to continue a one-line " +
+                               FailureWhat(method));
+      ctx.conn.Break(s);
+      return s;
+    }
+    if (r.kind == ResponseKind::kUntagged) {
+      if (TakeCapabilities(r, ctx.state)) got_caps = true;
+      if (login_done && handler_error.ok()) handler_error = on_untagged(in);
+      continue;
+    }
+    --pending;
+    if (r.tag == login_tag) {
+      login_done = std::move(r);
+      continue;
+    }
+    auto it = tags.find(r.tag);
+    if (it == tags.end()) {
+      Status s = ProtocolError(ctx.conn.Describe() + " completed a command never sent (tag " +
+                               r.tag + ")");
+      ctx.conn.Break(s);
+      return s;
+    }
+    Followup& f = followups[it->second];
+    f.status = TaggedStatusFor(r, f.command, ErrorScope::kAccount);
+  }
+  if (login_done->status != StatusWord::kOk) {
+    return Failure(ctx, Outcome{std::move(*login_done), false}, FailureWhat(method));
+  }
+  ctx.state.authenticated = true;
+  if (!TakeCapabilities(*login_done, ctx.state) && !got_caps) {
+    MH_RETURN_IF_ERROR(RequestCapabilities(ctx));
+  }
+  return handler_error;
+}
+
+}  // namespace
+
+bool LoginIsOneLine(OpContext ctx, const Credentials& credentials) {
+  if (ctx.state.authenticated || !credentials.secret) return false;
+  auto method = ResolveMethod(ctx, credentials);
+  if (!method.ok()) return false;
+  const Capabilities& caps = ctx.state.capabilities;
+  // A password that needs a synchronising literal would wait for "+".
+  if (*method == AuthMethod::kLoginCommand) return caps.Has("LITERAL+");
+  return *method == AuthMethod::kPlain && caps.Has("SASL-IR");
+}
+
+Status LoginThen(OpContext ctx, const Credentials& credentials, std::span<Followup> followups,
+                 const UntaggedHandler& on_untagged) {
+  if (!LoginIsOneLine(ctx, credentials)) {
+    Status s = Login(ctx, credentials);
+    if (!s.ok()) {
+      for (Followup& f : followups) f.status = s;
+      return s;
+    }
+    return followups.empty() ? s : RunFollowups(ctx, followups, on_untagged);
+  }
+  MH_ASSIGN_OR_RETURN(AuthMethod method, ResolveMethod(ctx, credentials));
+  return LoginInOneFlight(ctx, credentials, method, followups, on_untagged)
+      .WithContext("login");
+}
+
+Status Login(OpContext ctx, const Credentials& credentials) {
+  if (ctx.state.authenticated) return Status::Ok();
+  MH_ASSIGN_OR_RETURN(AuthMethod method, ResolveMethod(ctx, credentials));
   auto secret_source = credentials.secret;
   bool refreshed = false;
   for (;;) {
@@ -179,10 +312,7 @@ Status Login(OpContext ctx, const Credentials& credentials) {
       if (TakeCapabilities(outcome->completion, ctx.state) || got_caps) return Status::Ok();
       return RequestCapabilities(ctx);
     }
-    Status failure = Failure(ctx, *outcome,
-                             method == AuthMethod::kLoginCommand
-                                 ? "LOGIN"
-                                 : "AUTHENTICATE " + std::string(MechanismName(method)));
+    Status failure = Failure(ctx, *outcome, FailureWhat(method));
     // A rejected bearer token: either an error challenge was seen, or the
     // server (Microsoft) just said NO. One refresh, one retry.
     if (IsOAuth(method) && failure.code() == ErrorCode::kAuth && !refreshed &&

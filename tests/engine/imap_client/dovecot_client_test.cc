@@ -76,7 +76,7 @@ TEST_CASE("login by LOGIN, AUTHENTICATE PLAIN and AUTHENTICATE LOGIN over IMAPS 
       CHECK((*c)->authenticated());
       CHECK((*c)->capabilities().Has("IDLE"));  // post-login list
       CHECK((*c)->qresync());
-      CHECK((*c)->compressed());
+      CHECK_FALSE((*c)->compressed());  // loopback: compress = auto
       CHECK((*c)->Noop().ok());
       CHECK((*c)->Logout().ok());
     }
@@ -415,10 +415,10 @@ TEST_CASE("COMPRESS=DEFLATE on and off fetch identical bytes", "[integration]") 
   std::vector<std::string> bodies[2];
   for (int on = 0; on < 2; ++on) {
     ClientOptions o = Options(d, net::TlsMode::kImplicit);
-    o.compress = on == 1;
+    o.compress = on == 1 ? Compression::kAlways : Compression::kNever;
     auto c = LoggedIn(d, u, o);
-    CHECK(c->compressed() == (on == 1));
     REQUIRE(c->Examine("INBOX").ok());
+    CHECK(c->compressed() == (on == 1));
     std::string dir = TempDir();
     FileHandler h(dir);
     REQUIRE(c->FetchMessages(SequenceSet::Parse("1:*").value(), h).ok());
@@ -427,6 +427,16 @@ TEST_CASE("COMPRESS=DEFLATE on and off fetch identical bytes", "[integration]") 
   }
   REQUIRE(bodies[0].size() == 20);
   CHECK(bodies[0] == bodies[1]);
+}
+
+TEST_CASE("COMPRESS=DEFLATE is not started by default to a server on loopback",
+          "[integration]") {
+  auto& d = DovecotServer::Shared();
+  TestUser u = d.CreateUser();
+  auto c = LoggedIn(d, u, Options(d, net::TlsMode::kImplicit));
+  CHECK(c->capabilities().Has("COMPRESS=DEFLATE"));
+  REQUIRE(c->Examine("INBOX").ok());
+  CHECK_FALSE(c->compressed());
 }
 
 TEST_CASE("IDLE times out quietly and wakes on new mail", "[integration]") {

@@ -344,5 +344,106 @@ TEST_CASE("XOAUTH2 without a refresh source fails kAuth after the first NO") {
   CHECK(s.script->Done().ok());
 }
 
+TEST_CASE("a one-line login carries ID, ENABLE and the LIST-STATUS listing in its flight") {
+  const std::string kGreeting =
+      "* OK [CAPABILITY IMAP4rev1 SASL-IR ID ENABLE LITERAL+ AUTH=PLAIN] hi\r\n";
+  auto s = ConnectScripted(
+      {Server(kGreeting),
+       Client("A1 AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n"
+              "A2 ID (\"name\" \"mailhoard\" \"vendor\" \"mailhoard\")\r\n"
+              "A3 ENABLE QRESYNC CONDSTORE UTF8=ACCEPT\r\n"
+              "A4 LIST \"\" \"*\" RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT UIDVALIDITY "
+              "HIGHESTMODSEQ))\r\n"),
+       Server("A1 OK [CAPABILITY IMAP4rev1 ID ENABLE QRESYNC CONDSTORE LIST-STATUS] in\r\n"
+              "* ID NIL\r\nA2 OK\r\n* ENABLED QRESYNC\r\nA3 OK\r\n"
+              "* LIST (\\Sent) \"/\" Sent\r\n"
+              "* STATUS Sent (MESSAGES 2 UIDNEXT 3 UIDVALIDITY 7 HIGHESTMODSEQ 9)\r\n"
+              "* LIST () \"/\" INBOX\r\n"
+              "* STATUS INBOX (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 5 HIGHESTMODSEQ 4)\r\n"
+              "A4 OK\r\n")});
+  REQUIRE(s.client);
+  auto boxes = s.client->LoginAndList(Password("joe", "secret"));
+  REQUIRE(boxes.ok());
+  CHECK(s.client->qresync());
+  CHECK_FALSE(s.client->utf8_accept());
+  REQUIRE(boxes->size() == 2);
+  CHECK((*boxes)[0].special_use == "\\Sent");
+  REQUIRE((*boxes)[1].status);
+  CHECK((*boxes)[1].status->uidnext == 2u);
+  CHECK((*boxes)[1].status->highestmodseq == 4u);
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("a server without LIST-STATUS answers the speculative LIST BAD and gets a plain one") {
+  auto s = ConnectScripted(
+      {Server("* OK [CAPABILITY IMAP4rev1 SASL-IR ID AUTH=PLAIN] hi\r\n"),
+       Client("A1 AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n"
+              "A2 ID (\"name\" \"mailhoard\" \"vendor\" \"mailhoard\")\r\n"
+              "A3 LIST \"\" \"*\" RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT UIDVALIDITY))\r\n"),
+       Server("A1 OK [CAPABILITY IMAP4rev1 ID] in\r\nA2 OK\r\n"
+              "A3 BAD unknown return option\r\n"),
+       Client("A4 LIST \"\" \"*\"\r\n"),
+       Server("* LIST () \"/\" INBOX\r\nA4 OK\r\n"),
+       Client("A5 STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY)\r\n"),
+       Server("* STATUS INBOX (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 5)\r\nA5 OK\r\n")});
+  REQUIRE(s.client);
+  auto boxes = s.client->LoginAndList(Password("joe", "secret"));
+  INFO(boxes.status().ToString());
+  REQUIRE(boxes.ok());
+  REQUIRE(boxes->size() == 1);
+  REQUIRE((*boxes)[0].status);
+  CHECK((*boxes)[0].status->messages == 1u);
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("a rejected one-line login is kAuth; the commands behind it are drained") {
+  auto s = ConnectScripted(
+      {Server("* OK [CAPABILITY IMAP4rev1 SASL-IR ENABLE AUTH=PLAIN] hi\r\n"),
+       Client("A1 AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n"
+              "A2 ENABLE QRESYNC CONDSTORE UTF8=ACCEPT\r\n"),
+       Server("A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"
+              "A2 BAD Not authenticated\r\n")});
+  REQUIRE(s.client);
+  Status st = s.client->Login(Password("joe", "secret"));
+  CHECK(st.code() == ErrorCode::kAuth);
+  CHECK(st.retry() == RetryClass::kAuth);
+  CHECK_FALSE(s.client->authenticated());
+  CHECK_FALSE(s.client->broken());
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("a continuation during a one-line login is a protocol error, not a SASL step") {
+  auto s = ConnectScripted({Server("* OK [CAPABILITY IMAP4rev1 SASL-IR ID AUTH=PLAIN] hi\r\n"),
+                            Client("A1 AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n"
+                                   "A2 ID (\"name\" \"mailhoard\" \"vendor\" \"mailhoard\")\r\n"),
+                            Server("+ \r\n")});
+  REQUIRE(s.client);
+  Status st = s.client->Login(Password("joe", "secret"));
+  CHECK(st.code() == ErrorCode::kProtocol);
+  CHECK(s.client->broken());
+}
+
+TEST_CASE("ENABLE refused in the login's flight is retried with the post-login list") {
+  auto s = ConnectScripted(
+      {Server("* OK [CAPABILITY IMAP4rev1 SASL-IR ENABLE AUTH=PLAIN] hi\r\n"),
+       Client("A1 AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n"
+              "A2 ENABLE QRESYNC CONDSTORE UTF8=ACCEPT\r\n"),
+       Server("A1 OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE] in\r\nA2 BAD what\r\n"),
+       Client("A3 ENABLE CONDSTORE\r\n"), Server("* ENABLED CONDSTORE\r\nA3 OK\r\n")});
+  REQUIRE(s.client);
+  REQUIRE(s.client->Login(Password("joe", "secret")).ok());
+  CHECK(s.client->condstore());
+  CHECK_FALSE(s.client->qresync());
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("LOGOUT does not wait for the server's BYE") {
+  auto s = ConnectScripted({Server("* OK [CAPABILITY IMAP4rev1] hi\r\n"),
+                            Client("A1 LOGOUT\r\n")});
+  REQUIRE(s.client);
+  CHECK(s.client->Logout().ok());
+  CHECK(s.script->Done().ok());
+}
+
 }  // namespace
 }  // namespace mailhoard::imap::testing

@@ -161,7 +161,7 @@ TEST_CASE("A connection cut mid-message recovers within the same run", "[integra
   auto archive = fx.OpenArchive();
   ImapSyncOptions o = fx.Options(proxy.port());
   o.connections = 1;
-  o.client.compress = false;  // so the cut lands where the byte count says
+  o.client.compress = imap::Compression::kNever;  // so the cut lands where the byte count says
   SyncResult r = SyncImapAccount(*archive, o);
   INFO(r.status.ToString());
   REQUIRE(r.ok());

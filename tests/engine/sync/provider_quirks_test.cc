@@ -49,7 +49,8 @@ TEST_CASE("Without CONDSTORE, flags and expunges come from one FLAGS listing", "
   CHECK(fx.CompareWithServer() == "");
   CHECK(fx.trace.CountSent("ENABLE") == 0);
   CHECK(fx.trace.CountSent("COMPRESS") == 0);
-  // Without LIST-STATUS: STATUS per folder, pipelined.
+  // Without LIST-STATUS: the LIST sent with the login on speculation is
+  // refused, then STATUS per folder, pipelined.
   CHECK(fx.trace.CountSent("STATUS") >= 1);
   bool listed_flags = false;
   for (const auto& line : fx.trace.sent) {
