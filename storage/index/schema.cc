@@ -107,8 +107,17 @@ Status ApplyV1(Database& db) {
   return db.Execute("PRAGMA application_id = " + std::to_string(kApplicationId));
 }
 
+// Every run asks which folders hold unfetchable messages; without this the
+// question reads the whole messages table (headers included) on a no-op.
+Status ApplyV2(Database& db) {
+  return db.Execute(
+      "CREATE INDEX messages_unfetchable ON messages (folder_id) "
+      "WHERE unfetchable_reason IS NOT NULL");
+}
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", &ApplyV1},
+    {2, "index of unfetchable messages", &ApplyV2},
 };
 
 constexpr char kCountSchemaObjects[] = "SELECT count(*) FROM sqlite_schema";

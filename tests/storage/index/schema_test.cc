@@ -47,17 +47,19 @@ TEST_CASE("A new index gets the latest schema and our application id", "[index][
   Database db;
   REQUIRE(db.Open(dir.File("index.db"), {}).ok());
   CHECK(Query(db, "PRAGMA application_id") == kApplicationId);
-  CHECK(Query(db, "PRAGMA user_version") == 1);
+  CHECK(Query(db, "PRAGMA user_version") == LatestSchemaVersion(BuiltinMigrations()));
+  CHECK(Query(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'messages_unfetchable'") == 1);
   CHECK(Query(db,
               "SELECT count(*) FROM sqlite_schema WHERE name IN ('folders', 'messages', "
               "'pop3_uidls', 'dictionaries', 'meta', 'messages_fts')") == 6);
   CHECK(ReadBytes(dir.File("index.db")).substr(18, 2) == std::string("\x02\x02", 2));  // WAL
 }
 
-TEST_CASE("Migration v1 -> v2 keeps data and bumps the version", "[index][schema]") {
+TEST_CASE("Migration to a next version keeps data and bumps the version", "[index][schema]") {
   TempDir dir;
   const std::string path = dir.File("index.db");
   std::span<const Migration> v1 = BuiltinMigrations();
+  const int n = LatestSchemaVersion(v1);
   {
     // A hand-made v1 file with data in it.
     Database db;
@@ -68,24 +70,24 @@ TEST_CASE("Migration v1 -> v2 keeps data and bumps the version", "[index][schema
                 .ok());
   }
   std::vector<Migration> v2(v1.begin(), v1.end());
-  v2.push_back({2, "folder colors", &AddColorColumn});
+  v2.push_back({n + 1, "folder colors", &AddColorColumn});
   {
     Database db;
     REQUIRE(db.Open(path, {}).ok());
-    Result<int> version = InspectSchema(db, 2);
+    Result<int> version = InspectSchema(db, n + 1);
     REQUIRE(version.ok());
-    CHECK(*version == 1);
+    CHECK(*version == n);
     REQUIRE(MigrateSchema(db, v2).ok());
-    CHECK(Query(db, "PRAGMA user_version") == 2);
+    CHECK(Query(db, "PRAGMA user_version") == n + 1);
     CHECK(Query(db,
                 "SELECT count(*) FROM folders WHERE color = 'none' AND "
                 "display_name = 'INBOX'") == 1);
     CHECK(Query(db, "SELECT count(*) FROM labels") == 0);
     // Idempotent: nothing left to apply.
     REQUIRE(MigrateSchema(db, v2).ok());
-    CHECK(Query(db, "PRAGMA user_version") == 2);
+    CHECK(Query(db, "PRAGMA user_version") == n + 1);
   }
-  // This build (v1 only) must refuse the v2 file without touching it.
+  // This build must refuse the newer file without touching it.
   std::string before = ReadBytes(path);
   auto index = Index::Open(path, {});
   REQUIRE_FALSE(index.ok());
@@ -94,22 +96,45 @@ TEST_CASE("Migration v1 -> v2 keeps data and bumps the version", "[index][schema
   CHECK(ReadBytes(path) == before);
 }
 
+TEST_CASE("An index from the first release is upgraded when opened", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  {
+    Database db;
+    REQUIRE(db.Open(path, {}).ok());
+    std::span<const Migration> all = BuiltinMigrations();
+    REQUIRE(MigrateSchema(db, all.first(1)).ok());
+    REQUIRE(db.Execute("INSERT INTO folders (remote_name, display_name, local_path) "
+                       "VALUES (x'494e424f58', 'INBOX', 'INBOX')")
+                .ok());
+  }
+  auto index = Index::Open(path, {});
+  REQUIRE(index.ok());
+  CHECK((*index)->schema_version() == LatestSchemaVersion(BuiltinMigrations()));
+  index->reset();
+  Database db;
+  REQUIRE(db.Open(path, {}).ok());
+  CHECK(Query(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'messages_unfetchable'") == 1);
+  CHECK(Query(db, "SELECT count(*) FROM folders") == 1);
+}
+
 TEST_CASE("A failing migration step leaves the file at the old version", "[index][schema]") {
   TempDir dir;
   Database db;
   REQUIRE(db.Open(dir.File("index.db"), {}).ok());
   std::span<const Migration> v1 = BuiltinMigrations();
+  const int n = LatestSchemaVersion(v1);
   REQUIRE(MigrateSchema(db, v1).ok());
   std::vector<Migration> broken(v1.begin(), v1.end());
-  broken.push_back({2, "broken step", &HalfDoneThenFail});
+  broken.push_back({n + 1, "broken step", &HalfDoneThenFail});
   Status s = MigrateSchema(db, broken);
   CHECK_FALSE(s.ok());
-  CHECK_THAT(s.message(), Catch::Contains("schema v2"));
-  CHECK(Query(db, "PRAGMA user_version") == 1);
+  CHECK_THAT(s.message(), Catch::Contains("schema v" + std::to_string(n + 1)));
+  CHECK(Query(db, "PRAGMA user_version") == n);
   CHECK(Query(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'") == 0);
 
   std::vector<Migration> gap(v1.begin(), v1.end());
-  gap.push_back({3, "skips 2", &AddColorColumn});
+  gap.push_back({n + 2, "skips one", &AddColorColumn});
   CHECK(MigrateSchema(db, gap).code() == ErrorCode::kInternal);
 }
 
