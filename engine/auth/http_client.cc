@@ -1,17 +1,11 @@
 #include "engine/auth/http_client.h"
 
-#include <curl/curl.h>
-
 #include <cctype>
-#include <mutex>
+
+#include "engine/auth/curl_library.h"
 
 namespace mailhoard::auth {
 namespace {
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 size_t Collect(char* data, size_t size, size_t n, void* user) {
   auto* body = static_cast<std::string*>(user);
@@ -32,8 +26,9 @@ std::string Where(const std::string& url) {
   return out;
 }
 
-Status CurlError(CURLcode rc, const std::string& url, const char* detail) {
-  std::string m = "HTTP request to " + Where(url) + " failed: " + curl_easy_strerror(rc);
+Status CurlError(const CurlLibrary& lib, CURLcode rc, const std::string& url,
+                 const char* detail) {
+  std::string m = "HTTP request to " + Where(url) + " failed: " + lib.easy_strerror(rc);
   if (detail && *detail) m += std::string(" (") + detail + ")";
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -60,7 +55,7 @@ Status CurlError(CURLcode rc, const std::string& url, const char* detail) {
 
 class CurlHttpClient final : public HttpClient {
  public:
-  explicit CurlHttpClient(HttpOptions options) : options_(std::move(options)) { GlobalInit(); }
+  explicit CurlHttpClient(HttpOptions options) : options_(std::move(options)) {}
 
   Result<HttpResponse> PostForm(const std::string& url, const FormFields& fields) override {
     std::string body = FormEncode(fields);
@@ -70,44 +65,46 @@ class CurlHttpClient final : public HttpClient {
 
  private:
   Result<HttpResponse> Perform(const std::string& url, const std::string* post_body) {
-    CURL* curl = curl_easy_init();
+    MH_ASSIGN_OR_RETURN(const CurlLibrary* lib, LoadCurl());
+    const auto setopt = lib->easy_setopt;
+    CURL* curl = lib->easy_init();
     if (!curl) return InternalError("curl_easy_init failed");
     HttpResponse response;
     char error[CURL_ERROR_SIZE] = {0};
-    curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, options_.allow_http ? "https,http" : "https");
+    curl_slist* headers = lib->slist_append(nullptr, "Accept: application/json");
+    setopt(curl, CURLOPT_URL, url.c_str());
+    setopt(curl, CURLOPT_ERRORBUFFER, error);
+    setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    setopt(curl, CURLOPT_HTTPHEADER, headers);
+    setopt(curl, CURLOPT_PROTOCOLS_STR, options_.allow_http ? "https,http" : "https");
     // A token endpoint that redirects is misconfigured or hostile: the form
     // carries secrets, so we never follow it anywhere.
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+    setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_file.empty()) setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+    setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
+    setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
+    setopt(curl, CURLOPT_WRITEDATA, &response.body);
     if (post_body) {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_body->c_str());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(post_body->size()));
+      setopt(curl, CURLOPT_POSTFIELDS, post_body->c_str());
+      setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(post_body->size()));
     }
-    CURLcode rc = curl_easy_perform(curl);
+    CURLcode rc = lib->easy_perform(curl);
     Status status;
     if (rc != CURLE_OK) {
-      status = CurlError(rc, url, error);
+      status = CurlError(*lib, rc, url, error);
     } else {
-      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+      lib->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
       char* location = nullptr;
-      if (curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+      if (lib->easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
         response.location = location;
       }
     }
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    lib->slist_free_all(headers);
+    lib->easy_cleanup(curl);
     if (!status.ok()) return status;
     return response;
   }

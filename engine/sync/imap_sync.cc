@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "engine/sync/imap_folder_sync.h"
 
@@ -173,16 +174,20 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
   std::vector<FolderTask> tasks;
   std::vector<std::string> seen;
   std::vector<uint32_t> sizes;
+  std::vector<uint64_t> fetches;  // expected, per task
   for (const auto& m : mailboxes) {
     if (m.noselect || m.nonexistent) continue;
     seen.push_back(m.raw_name);
     if (!o.filter.Matches(m.name, m.delimiter)) continue;
     ++result.folders_listed;
     FolderAction action = FolderAction::kIncremental;
+    const LocalFolderState local = LocalState(archive, m.raw_name, with_unfetchable);
+    uint64_t expected = 0;
     if (m.status && m.status->uidvalidity) {
-      action = DecideFolder(RemoteState(*m.status),
-                            LocalState(archive, m.raw_name, with_unfetchable), o.decisions);
-    } else if (!LocalState(archive, m.raw_name, with_unfetchable).known) {
+      const RemoteFolderState remote = RemoteState(*m.status);
+      action = DecideFolder(remote, local, o.decisions);
+      expected = ExpectedFetches(action, remote, local);
+    } else if (!local.known) {
       action = FolderAction::kFull;
     }
     if (action == FolderAction::kSkip) {
@@ -191,6 +196,7 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
     }
     tasks.push_back({m, action});
     sizes.push_back(m.status ? m.status->messages.value_or(0) : 0);
+    fetches.push_back(expected);
   }
   if (!o.dry_run) {
     Status gone = archive.MarkGoneFolders(seen);
@@ -203,8 +209,9 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
   // Largest first, so the long pole starts early.
   std::vector<size_t> order(tasks.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return std::tie(fetches[a], sizes[a]) > std::tie(fetches[b], sizes[b]);
+  });
   result.folders.resize(tasks.size());
   for (size_t i = 0; i < tasks.size(); ++i) {
     result.folders[i].name = tasks[i].mailbox.name;
@@ -213,7 +220,7 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
   WorkQueue queue;
   queue.pending.assign(order.begin(), order.end());
   queue.first_client = std::move(client);
-  int workers = std::max(1, std::min<int>(o.connections, static_cast<int>(tasks.size())));
+  const int workers = ConnectionsFor(fetches, o.connections);
   std::vector<std::thread> threads;
   for (int w = 1; w < workers; ++w) {
     threads.emplace_back([&] { Worker(archive, o, tasks, result.folders, queue); });

@@ -6,6 +6,30 @@
 
 namespace mailhoard::sync {
 
+uint64_t ExpectedFetches(FolderAction action, const RemoteFolderState& remote,
+                         const LocalFolderState& local) {
+  switch (action) {
+    case FolderAction::kSkip:
+      return 0;
+    case FolderAction::kFull:
+    case FolderAction::kUidValidityChanged:
+      return remote.messages;
+    case FolderAction::kIncremental:
+      break;
+  }
+  return remote.uidnext > local.uidnext ? remote.uidnext - local.uidnext : 0;
+}
+
+int ConnectionsFor(const std::vector<uint64_t>& expected_fetches, int limit) {
+  constexpr uint64_t kMessagesPerUnit = 64;
+  constexpr uint64_t kUnitsPerConnection = 8;
+  uint64_t units = 0;
+  for (uint64_t n : expected_fetches) units += 1 + n / kMessagesPerUnit;
+  const uint64_t wanted = (units + kUnitsPerConnection - 1) / kUnitsPerConnection;
+  const uint64_t cap = std::min<uint64_t>(std::max(limit, 1), expected_fetches.size());
+  return static_cast<int>(std::max<uint64_t>(1, std::min(wanted, cap)));
+}
+
 FolderAction DecideFolder(const RemoteFolderState& remote, const LocalFolderState& local,
                           const FolderDecisionOptions& options) {
   if (!local.known) return FolderAction::kFull;

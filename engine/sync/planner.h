@@ -55,6 +55,21 @@ struct FolderDecisionOptions {
 FolderAction DecideFolder(const RemoteFolderState& remote, const LocalFolderState& local,
                           const FolderDecisionOptions& options = {});
 
+// Messages a folder's task will probably fetch: all of them on a first sync
+// or after a UIDVALIDITY change, else the growth of UIDNEXT (an upper bound:
+// some may be expunged already). 0 for flag and expunge changes only.
+uint64_t ExpectedFetches(FolderAction action, const RemoteFolderState& remote,
+                         const LocalFolderState& local);
+
+// How many connections the run's folder tasks are worth, at most `limit`.
+// A further connection costs a TLS handshake and a login (three round trips
+// and a server process) before its first EXAMINE, while a folder with only
+// flag or expunge changes costs one EXAMINE: opening four connections for
+// three such folders made Dovecot work twice as hard as one connection did.
+// So one connection per 8 units of work, a folder being one unit plus one
+// per 64 messages to fetch.
+int ConnectionsFor(const std::vector<uint64_t>& expected_fetches, int limit);
+
 // One message as the index knows it.
 struct LocalMessage {
   int64_t id = 0;  // index row id

@@ -46,7 +46,7 @@ Status Database::Open(const std::string& path, const DatabaseOptions& options) {
   // foreign database can still be refused unmodified after this point.
   MH_RETURN_IF_ERROR(
       Execute("PRAGMA foreign_keys = ON;"
-              "PRAGMA cache_size = -16384;"  // 16 MiB: the working set of one sync batch
+              "PRAGMA cache_size = -4096;"  // 4 MiB: the OS page cache holds the rest
               "PRAGMA temp_store = MEMORY;"));
   return Status::Ok();
 }

@@ -120,5 +120,31 @@ TEST_CASE("PlanRemap pairs messages by Message-ID, size and INTERNALDATE") {
   CHECK(unmatched == std::vector<int64_t>{2, 3, 6});
 }
 
+TEST_CASE("expected fetches: all on a first sync, UIDNEXT growth after") {
+  RemoteFolderState remote{7, 120, 100, 9};
+  LocalFolderState local;
+  local.known = true;
+  local.uidvalidity = 7;
+  local.uidnext = 101;
+  CHECK(ExpectedFetches(FolderAction::kFull, remote, local) == 100);
+  CHECK(ExpectedFetches(FolderAction::kUidValidityChanged, remote, local) == 100);
+  CHECK(ExpectedFetches(FolderAction::kIncremental, remote, local) == 19);
+  CHECK(ExpectedFetches(FolderAction::kSkip, remote, local) == 0);
+  local.uidnext = 130;  // a server that lowered UIDNEXT: nothing, not a wrap-around
+  CHECK(ExpectedFetches(FolderAction::kIncremental, remote, local) == 0);
+}
+
+TEST_CASE("connections follow the work: flag-only folders share one") {
+  CHECK(ConnectionsFor({}, 4) == 1);
+  CHECK(ConnectionsFor({0, 0, 0}, 4) == 1);                      // three flag-only folders
+  CHECK(ConnectionsFor(std::vector<uint64_t>(16, 0), 4) == 2);  // sixteen of them
+  CHECK(ConnectionsFor({40, 30, 30}, 4) == 1);                   // +100 in three folders
+  CHECK(ConnectionsFor({2000, 0}, 4) == 2);                      // never more than tasks
+  CHECK(ConnectionsFor({400, 300, 200, 100, 50, 50}, 4) == 3);
+  CHECK(ConnectionsFor(std::vector<uint64_t>(17, 1200), 4) == 4);  // a first sync
+  CHECK(ConnectionsFor(std::vector<uint64_t>(17, 1200), 1) == 1);
+  CHECK(ConnectionsFor({5000}, 0) == 1);
+}
+
 }  // namespace
 }  // namespace mailhoard::sync
