@@ -162,7 +162,9 @@ def timed(cmd, server, env=None, cwd=None, log_path=None):
 class Mailhoard:
     name = "mailhoard"
 
-    def __init__(self, build, work, server, port):
+    def __init__(self, build, work, server, port, extra_keys=""):
+        """extra_keys: more lines for the account section (the POP3 part adds
+        protocol and policy)."""
         self.bin = os.path.join(build, "cli", "mailhoard")
         self.dir = os.path.join(work, "mailhoard")
         self.archive = os.path.join(self.dir, "archive")
@@ -171,8 +173,8 @@ class Mailhoard:
         with open(self.conf, "w") as f:
             f.write('# written by bench/bench.py\narchive = "%s"\n\n[accounts.bench]\n'
                     'host = "127.0.0.1"\nport = %d\ntls = "implicit"\ntls_ca_file = "%s"\n'
-                    'user = "%s"\npassword_env = "MH_BENCH_PASSWORD"\n'
-                    % (self.archive, port, server.env["MH_CA_FILE"], server.user))
+                    'user = "%s"\npassword_env = "MH_BENCH_PASSWORD"\n%s'
+                    % (self.archive, port, server.env["MH_CA_FILE"], server.user, extra_keys))
         os.chmod(self.conf, 0o600)
         self.env = dict(os.environ, MH_BENCH_PASSWORD=server.env["MH_PASSWORD"])
         self.log = os.path.join(self.dir, "runs.log")
@@ -326,15 +328,18 @@ def email_date(t):
     return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(t))
 
 
-def mutate_new(server, rng, count=100):
-    fs = folders(server)
-    picked = ["INBOX"]
-    picked += [f for f in fs if "/" in f][:1]
-    picked += [f for f in fs if not f.isascii() and f not in picked][:1]
-    picked += [f for f in fs if f not in picked]
-    picked = picked[:3]
+def mutate_new(server, rng, count=100, picked=None):
+    """Saves count new messages round-robin into picked (default: INBOX, a
+    nested folder and a non-ASCII one)."""
+    if picked is None:
+        fs = folders(server)
+        picked = ["INBOX"]
+        picked += [f for f in fs if "/" in f][:1]
+        picked += [f for f in fs if not f.isascii() and f not in picked][:1]
+        picked += [f for f in fs if f not in picked]
+        picked = picked[:3]
     for i in range(count):
-        server.doveadm("save", "-u", server.user, "-m", picked[i % 3],
+        server.doveadm("save", "-u", server.user, "-m", picked[i % len(picked)],
                        stdin=new_message(rng, rng.randint(0, 1 << 30)))
     return "%d new messages in %s (doveadm save, one per message)" % (count, ", ".join(picked))
 
@@ -395,20 +400,23 @@ def normalize(data):
 
 
 class Checker:
-    def __init__(self):
+    def __init__(self, normalize=normalize):
+        """normalize(bytes) -> bytes: the content compared for tools that do
+        not store the server's bytes as they are."""
+        self.normalize = normalize
         self.server_cache = {}  # (base name, size) -> (crlf hash, normalized hash)
         self.local_cache = {}   # (dev, ino, size, mtime_ns) -> (raw hash, normalized hash)
 
-    def _files(self, root):
-        for d in maildirs(root):
+    def _files(self, root, recursive=True):
+        for d in (maildirs(root) if recursive else [root]):
             for sub in ("cur", "new"):
                 p = os.path.join(d, sub)
                 for name in os.listdir(p):
                     yield d, name, os.path.join(p, name)
 
-    def server_state(self, maildir):
+    def server_state(self, maildir, recursive=True):
         out = []
-        for d, name, path in self._files(maildir):
+        for d, name, path in self._files(maildir, recursive):
             st = os.stat(path)
             key = (name.partition(":")[0], st.st_size)
             h = self.server_cache.get(key)
@@ -416,13 +424,15 @@ class Checker:
                 with open(path, "rb") as f:
                     data = f.read()
                 crlf = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-                h = (hashlib.sha1(crlf).digest(), hashlib.sha1(normalize(data)).digest())
+                h = (hashlib.sha1(crlf).digest(), hashlib.sha1(self.normalize(data)).digest())
                 self.server_cache[key] = h
             out.append((d, info_flags(name), int(st.st_mtime), h))
         return out
 
-    def check(self, server_maildir, local_root, expected_extra):
-        srv = self.server_state(server_maildir)
+    def check(self, server_maildir, local_root, expected_extra, server_recursive=True):
+        """server_recursive=False: only the server Maildir's own cur/ and new/
+        (its INBOX in Maildir++), not the folders below it."""
+        srv = self.server_state(server_maildir, server_recursive)
         local = {}  # normalized hash -> [(dir, flags, mtime, raw hash)]
         n_local = 0
         for d, name, path in self._files(local_root):
@@ -432,7 +442,7 @@ class Checker:
             if h is None:
                 with open(path, "rb") as f:
                     data = f.read()
-                h = (hashlib.sha1(data).digest(), hashlib.sha1(normalize(data)).digest())
+                h = (hashlib.sha1(data).digest(), hashlib.sha1(self.normalize(data)).digest())
                 self.local_cache[key] = h
             local.setdefault(h[1], []).append((d, info_flags(name), int(st.st_mtime), h[0]))
             n_local += 1
@@ -446,7 +456,7 @@ class Checker:
         mapping = {d: max(v, key=v.get) for d, v in votes.items()}
         r = {"server": len(srv), "local": n_local, "present": 0, "missing": 0, "duplicated": 0,
              "bytes_ok": 0, "flags_ok": 0, "mtime_ok": 0,
-             "server_folders": len(list(maildirs(server_maildir))),
+             "server_folders": len(list(maildirs(server_maildir))) if server_recursive else 1,
              "local_folders": len(list(maildirs(local_root)))}
         for d, flags, mtime, h in srv:
             hits = [x for x in local.get(h[1], ()) if x[0] == mapping.get(d)]
@@ -605,11 +615,15 @@ def machine_info(args, build):
         "host": platform.node(), "nproc": os.cpu_count(), "memory_gb": mem_kb / 1048576,
         "cpu": model, "kernel": platform.release(), "git": rev,
         "mbsync": sh("mbsync -v 2>&1"), "dovecot": sh(["dovecot", "--version"]),
+        "mpop": sh("mpop --version | sed -n '1s/ version//p'"),
+        "fetchmail": sh("fetchmail --version 2>/dev/null"
+                        " | sed -n 's/^This is fetchmail release \\([^+]*\\).*/fetchmail \\1/p'"),
         "python": platform.python_version(),
     }
 
 
-def write_report(args, info, results, load_before, load_after, server, mh_ok, started):
+def write_report(args, info, results, load_before, load_after, server, mh_ok, started,
+                 pop3_results=()):
     L = []
     date = started.strftime("%Y-%m-%d")
     L.append("# mailhoard benchmark — %s UTC, %s\n" % (started.strftime("%Y-%m-%d %H:%M"),
@@ -619,20 +633,42 @@ def write_report(args, info, results, load_before, load_after, server, mh_ok, st
     L.append("- load average (1/5/15 min): before %.2f %.2f %.2f, after %.2f %.2f %.2f "
              "(other jobs share this machine: figures are noisier the higher it is)"
              % (load_before + load_after))
-    L.append("- versions: mailhoard git %s; %s; Dovecot %s; Python %s" % (
-        info["git"], info["mbsync"], info["dovecot"], info["python"]))
+    L.append("- versions: mailhoard git %s; %s; %s; %s; Dovecot %s; Python %s" % (
+        info["git"], info["mbsync"], info["mpop"], info["fetchmail"], info["dovecot"],
+        info["python"]))
     L.append("- corpus: %s messages, %.1f MB (server Maildir, LF), seed %d, median size %d B, "
              "big fraction %.3f; %d folders" % (
                  server.env["MH_MESSAGES"], int(server.env["MH_BYTES"]) / 1e6, args.seed,
                  args.median_size, args.big_fraction,
-                 len(list(maildirs(server.maildir)))))
-    L.append("- links: loopback (127.0.0.1, IMAPS); slow = mailhoard-tcp-proxy adding %d ms "
-             "each way (RTT +%d ms), both tools through it" % (args.delay_ms, 2 * args.delay_ms))
+                 len([d for d in maildirs(server.maildir)
+                      if os.path.basename(d) != ".pop3-seed"])))
+    L.append("- links: loopback (127.0.0.1, IMAPS / POP3S); slow = mailhoard-tcp-proxy adding "
+             "%d ms each way (RTT +%d ms), every tool through it"
+             % (args.delay_ms, 2 * args.delay_ms))
     L.append("- command: `bench/run BUILD_DIR %s`\n" % " ".join(args.argv))
     if not mh_ok:
         L.append("**mailhoard `sync` is not available in this build: its columns are empty; "
                  "mbsync and the limit were measured.**\n")
 
+    if results:
+        imap_report(L, args, results, mh_ok)
+    if pop3_results:
+        import pop3_bench  # noqa: E402  (same directory)
+        L += pop3_bench.report_lines(args, pop3_results, mh_ok)
+    text = "\n".join(L) + "\n"
+    os.makedirs(args.results_dir, exist_ok=True)
+    suffix = "-quick" if args.quick else ""
+    path = os.path.join(args.results_dir, "%s-%s%s.md" % (date, info["host"], suffix))
+    with open(path, "w") as f:
+        f.write(text)
+    with open(path[:-3] + ".json", "w") as f:
+        json.dump({"info": info, "results": results, "pop3": list(pop3_results)}, f, indent=1,
+                  default=str)
+    return path, text
+
+
+def imap_report(L, args, results, mh_ok):
+    """The IMAP tables and notes (mailhoard vs mbsync vs the limit)."""
     L.append("## Side by side\n")
     L.append("Wall and CPU in seconds (no-op: median of %d runs). CPU = client user+sys; "
              "server = Dovecot CPU during the run; RSS = client peak. Ratio = mailhoard / mbsync."
@@ -701,15 +737,6 @@ def write_report(args, info, results, load_before, load_after, server, mh_ok, st
              "Maildir). \"extra\" = local files matching no server message: under the archive "
              "policy (mailhoard) and Sync Pull + Expunge None (mbsync) these are the messages "
              "expunged on the server, kept locally.")
-    text = "\n".join(L) + "\n"
-    os.makedirs(args.results_dir, exist_ok=True)
-    suffix = "-quick" if args.quick else ""
-    path = os.path.join(args.results_dir, "%s-%s%s.md" % (date, info["host"], suffix))
-    with open(path, "w") as f:
-        f.write(text)
-    with open(path[:-3] + ".json", "w") as f:
-        json.dump({"info": info, "results": results}, f, indent=1, default=str)
-    return path, text
 
 
 # --------------------------------------------------------------------------
@@ -728,6 +755,10 @@ def main():
     p.add_argument("--big-fraction", type=float, default=0.005)
     p.add_argument("--delay-ms", type=int, default=25, help="slow link: delay each way")
     p.add_argument("--links", default="loopback,slow")
+    p.add_argument("--protocols", default="imap,pop3",
+                   help="imap (vs mbsync and the limit), pop3 (vs mpop and fetchmail), or both")
+    p.add_argument("--pop3-messages", type=int, default=3600,
+                   help="messages in the INBOX the POP3 part downloads")
     p.add_argument("--noop-runs", type=int, default=3)
     p.add_argument("--work", help="work directory (default: a fresh one under /var/tmp)")
     p.add_argument("--keep", action="store_true", help="keep the work directory")
@@ -739,6 +770,16 @@ def main():
     if args.quick and "--messages" not in sys.argv:
         args.messages = 2000
     args.noop_runs = max(3, args.noop_runs)
+    protocols = args.protocols.split(",")
+    for proto in protocols:
+        if proto not in ("imap", "pop3"):
+            raise SystemExit("unknown protocol %r (imap, pop3)" % proto)
+        for tool in {"imap": ["mbsync"], "pop3": ["mpop", "fetchmail"]}[proto]:
+            if not shutil.which(tool):
+                raise SystemExit("bench: %s missing (tools/install-deps.sh --bench)" % tool)
+    for link in args.links.split(","):
+        if link not in ("loopback", "slow"):
+            raise SystemExit("unknown link %r" % link)
     build = os.path.abspath(args.build)
 
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -761,20 +802,22 @@ def main():
         checker = Checker()
         rng = random.Random(args.seed)
         results = []
-        for link in args.links.split(","):
+        for link in args.links.split(",") if "imap" in protocols else []:
             port = int(server.env["MH_IMAPS_PORT"])
             if link == "slow":
                 proxy = Proxy(build, port, args.delay_ms)
                 port = proxy.port
-            elif link != "loopback":
-                raise SystemExit("unknown link %r" % link)
             run_link(link, port, args, build, work, server, checker, mh_ok, rng, results)
             if proxy:
                 proxy.stop()
                 proxy = None
+        pop3_results = []
+        if "pop3" in protocols:  # after IMAP: it replaces the INBOX
+            import pop3_bench  # noqa: E402  (same directory)
+            pop3_results = pop3_bench.run(args, build, work, server, mh_ok, rng)
         load_after = os.getloadavg()
         path, text = write_report(args, info, results, load_before, load_after, server, mh_ok,
-                                  started)
+                                  started, pop3_results)
         print(text)
         log("results written to %s" % path)
     finally:

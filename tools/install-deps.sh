@@ -14,7 +14,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   notmuch
 )
-[ "${1:-}" = "--bench" ] && PACKAGES+=(isync time)
+[ "${1:-}" = "--bench" ] && PACKAGES+=(isync mpop fetchmail time)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
