@@ -131,14 +131,16 @@ class Pop3Client {
   Status Retr(uint32_t number, const BodySink& sink);
   // RETR of several messages. With PIPELINING up to `window` RETR commands
   // are in flight (RFC 2449 §6.6), so a slow link costs one round trip per
-  // window, not per message; without it, one at a time. For each message in
+  // window, not per message; without it, one at a time. 64 commands are
+  // under 1 KB, far from filling any socket buffer (8 left a 50 ms link
+  // idle most of the time: 1.4x mpop's time, which keeps 100 in flight). For each message in
   // order: `begin(n)` gives the sink once the server said +OK, then
   // `end(n, status)` gets the outcome (a -ERR for that message, or the
   // sink's error). An error returned by `end` stops the run: replies to
   // RETRs already sent are read and discarded, and the error is returned.
   Status RetrMany(const std::vector<uint32_t>& numbers,
                   const std::function<Result<BodySink>(uint32_t)>& begin,
-                  const std::function<Status(uint32_t, Status)>& end, size_t window = 8);
+                  const std::function<Status(uint32_t, Status)>& end, size_t window = 64);
   // The header block, a blank line and `lines` body lines (RFC 1939 §7).
   Status Top(uint32_t number, uint32_t lines, const BodySink& sink);
   // Marks messages deleted; with PIPELINING all commands go out before the

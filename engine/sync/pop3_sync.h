@@ -53,8 +53,9 @@ struct Pop3SyncOptions {
   bool dry_run = false;
   int attempts = 3;  // sessions, for transient failures
   std::chrono::milliseconds backoff{500};
-  // Messages per committed chunk (each chunk is one reservation, one flush).
-  size_t chunk_messages = 200;
+  // Messages per committed chunk (each chunk is one reservation, one flush,
+  // and one drained RETR pipeline; a crash re-downloads at most one chunk).
+  size_t chunk_messages = 500;
   // Seconds since the epoch; defaults to the Archive's clock.
   std::function<int64_t()> now;
   // Injected so tests need not wait real seconds.
