@@ -53,11 +53,23 @@ bool IsAscii(const std::string& s) {
   return true;
 }
 
+// RFC 2047 §2: an encoded word is at most 75 characters, so long text
+// becomes several, folded onto continuation lines; a chunk never splits a
+// UTF-8 sequence (§5: each word must decode on its own).
 std::string EncodeWord(const std::string& s) {
   if (IsAscii(s)) return s;
-  std::string b = Base64(s);
-  if (!b.empty() && b.back() == '\n') b.pop_back();
-  return "=?UTF-8?B?" + b + "?=";
+  constexpr size_t kChunk = 39;  // 52 base64 characters + 12 of framing
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    size_t end = std::min(s.size(), i + kChunk);
+    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    std::string b = Base64(s.substr(i, end - i));
+    while (!b.empty() && (b.back() == '\n' || b.back() == '\r')) b.pop_back();
+    if (!out.empty()) out += "\n ";
+    out += "=?UTF-8?B?" + b + "?=";
+    i = end;
+  }
+  return out;
 }
 
 std::string FormatDate(time_t t) {

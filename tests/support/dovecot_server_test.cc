@@ -71,5 +71,37 @@ TEST_CASE("Corpus loads into Dovecot with folders, flags and keywords") {
   CHECK(keyworded == expected_keywords);
 }
 
+TEST_CASE("Corpus headers are well formed: every line a field or a folded continuation") {
+  CorpusOptions options;
+  options.messages = 400;
+  CorpusGenerator gen(options);
+  size_t folded = 0;
+  while (!gen.Done()) {
+    const std::string bytes = gen.Next().bytes;
+    const std::string head = bytes.substr(0, bytes.find("\n\n"));
+    size_t start = 0;
+    while (start < head.size()) {
+      size_t end = head.find('\n', start);
+      if (end == std::string::npos) end = head.size();
+      std::string line = head.substr(start, end - start);
+      INFO(line);
+      CHECK(line.size() <= 998);  // RFC 5322 §2.1.1
+      const bool continuation = !line.empty() && (line[0] == ' ' || line[0] == '\t');
+      folded += continuation;
+      CHECK((continuation || line.find(':') != std::string::npos));
+      // RFC 2047 §2: no encoded word longer than 75 characters.
+      for (size_t w = line.find("=?"); w != std::string::npos; w = line.find("=?", w + 2)) {
+        // =?charset?encoding?text?=
+        size_t close = line.find("?=", line.find('?', line.find('?', w + 2) + 1) + 1);
+        REQUIRE(close != std::string::npos);
+        CHECK(close + 2 - w <= 75);
+        w = close;
+      }
+      start = end + 1;
+    }
+  }
+  CHECK(folded > 0);  // long non-ASCII subjects exist and are folded
+}
+
 }  // namespace
 }  // namespace mailhoard::testing
