@@ -759,6 +759,8 @@ def main():
                    help="imap (vs mbsync and the limit), pop3 (vs mpop and fetchmail), or both")
     p.add_argument("--pop3-messages", type=int, default=3600,
                    help="messages in the INBOX the POP3 part downloads")
+    p.add_argument("--fetchmail-links", default="loopback",
+                   help="links fetchmail runs on (it has no pipelining: ~10 min per slow run)")
     p.add_argument("--noop-runs", type=int, default=3)
     p.add_argument("--work", help="work directory (default: a fresh one under /var/tmp)")
     p.add_argument("--keep", action="store_true", help="keep the work directory")
