@@ -260,8 +260,10 @@ Result<ArchiveFolder*> Archive::OpenFolder(const RemoteFolderInfo& remote, uint3
   record.delimiter = remote.delimiter ? std::string(1, *remote.delimiter) : "";
   record.special_use = remote.special_use;
   // Directories first: a row must never point at a folder that is not there.
+  // EnsureFolder makes them durable, so the row can join the open batch and
+  // commit with the folder's first messages (a flush here cost one syncfs
+  // per folder opened).
   MH_RETURN_IF_ERROR(maildir_->EnsureFolder(record.local_path));
-  MH_RETURN_IF_ERROR(FlushLocked());
   MH_ASSIGN_OR_RETURN(record.id, index_->UpsertFolder(record));
 
   auto folder = std::make_unique<ArchiveFolder>();
@@ -435,8 +437,7 @@ Status Archive::FinishFolder(ArchiveFolder* folder, const index::FolderSyncState
   index::FolderSyncState s = state;
   s.last_sync_at = options_.now();
   MH_RETURN_IF_ERROR(index_->UpdateFolderSyncState(folder->id, s));
-  MH_RETURN_IF_ERROR(index_->SetFolderError(folder->id, ""));
-  return FlushLocked();
+  return index_->SetFolderError(folder->id, "");
 }
 
 Status Archive::SetFolderError(ArchiveFolder* folder, const std::string& error) {

@@ -134,8 +134,10 @@ class Archive {
                                                       const std::vector<RemapCandidate>& remote);
   Status Remap(int64_t message_id, uint32_t new_uidvalidity, uint32_t new_uid);
 
-  // Records the folder's new sync state with everything written so far, in
-  // one durable commit.
+  // Records the folder's new sync state in the current batch, so it becomes
+  // durable in the same commit as the folder's last messages (at the next
+  // Flush or full batch) and never before them. Not a commit of its own: a
+  // run over many small folders paid one syncfs per folder.
   Status FinishFolder(ArchiveFolder* folder, const index::FolderSyncState& state);
   Status SetFolderError(ArchiveFolder* folder, const std::string& error);
   // By remote name, whether or not the folder was opened in this run.

@@ -204,7 +204,9 @@ Status FinishInbox(Run& r, uint32_t next_uid, uint32_t server_messages) {
   state.uidnext = next_uid;
   state.messages = server_messages;
   state.last_uid_seen = next_uid - 1;
-  return r.archive.FinishFolder(r.folder, state);
+  MH_RETURN_IF_ERROR(r.archive.FinishFolder(r.folder, state));
+  // Deletions follow: everything they rely on must be committed first.
+  return r.archive.Flush();
 }
 
 // --- The two ways of telling what is new -------------------------------------

@@ -9,8 +9,8 @@
 // Never delete before it is safe. The order per run:
 //   1. each message: streamed to tmp/, fsynced, renamed into cur/, its row
 //      and its UIDL row recorded in the index batch;
-//   2. FinishFolder: the batch is committed (files' directories fsynced
-//      first, by Archive);
+//   2. FinishFolder + Flush: the batch is committed (files' directories
+//      fsynced first, by Archive);
 //   3. only then DELE, then QUIT — the one moment a POP3 server deletes.
 // A connection lost before QUIT deletes nothing; the next run skips the
 // archived UIDLs and deletes them then.

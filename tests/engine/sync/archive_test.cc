@@ -70,6 +70,7 @@ TEST_CASE("Archive stores messages byte for byte and records them") {
   }
   index::FolderSyncState state{42, 4, 0, 3, 3, std::nullopt};
   REQUIRE((*archive)->FinishFolder(*folder, state).ok());
+  REQUIRE((*archive)->Flush().ok());  // files leave tmp/ when the batch commits
   auto local = (*archive)->LocalMessages(*folder, 42);
   REQUIRE(local.ok());
   REQUIRE(local->size() == 3);
