@@ -475,10 +475,8 @@ class Checker:
         return r
 
 
-def check_summary(c, exact_bytes):
-    if c is None:
-        return "—"
-    n = c["server"]
+def presence_problems(c, exact_bytes):
+    """What every protocol's check reports: missing, duplicated, bytes."""
     bad = []
     if c["missing"]:
         bad.append("%d missing" % c["missing"])
@@ -486,6 +484,14 @@ def check_summary(c, exact_bytes):
         bad.append("%d duplicated" % c["duplicated"])
     if exact_bytes and c["bytes_ok"] != c["present"]:
         bad.append("%d not byte-identical" % (c["present"] - c["bytes_ok"]))
+    return bad
+
+
+def check_summary(c, exact_bytes):
+    if c is None:
+        return "—"
+    n = c["server"]
+    bad = presence_problems(c, exact_bytes)
     if c["flags_ok"] != c["present"]:
         bad.append("%d flags wrong" % (c["present"] - c["flags_ok"]))
     if c["mtime_ok"] != c["present"]:

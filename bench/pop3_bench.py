@@ -193,13 +193,7 @@ def summary(c, exact_bytes):
     Maildir flags and mtimes are not compared."""
     if c is None:
         return "—"
-    bad = []
-    if c["missing"]:
-        bad.append("%d missing" % c["missing"])
-    if c["duplicated"]:
-        bad.append("%d duplicated" % c["duplicated"])
-    if exact_bytes and c["bytes_ok"] != c["present"]:
-        bad.append("%d not byte-identical" % (c["present"] - c["bytes_ok"]))
+    bad = bench.presence_problems(c, exact_bytes)
     if c["extra"]:
         bad.append("%d extra" % c["extra"])
     if c.get("server_left"):
