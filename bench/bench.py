@@ -656,20 +656,21 @@ def write_report(args, info, results, load_before, load_after, server, mh_ok, st
         L.append("**mailhoard `sync` is not available in this build: its columns are empty; "
                  "mbsync and the limit were measured.**\n")
 
+    os.makedirs(args.results_dir, exist_ok=True)
+    suffix = "-quick" if args.quick else ""
+    path = os.path.join(args.results_dir, "%s-%s%s.md" % (date, info["host"], suffix))
+    # The raw figures first: a bug in the tables must not cost a 40-minute run.
+    with open(path[:-3] + ".json", "w") as f:
+        json.dump({"info": info, "results": results, "pop3": list(pop3_results)}, f, indent=1,
+                  default=str)
     if results:
         imap_report(L, args, results, mh_ok)
     if pop3_results:
         import pop3_bench  # noqa: E402  (same directory)
         L += pop3_bench.report_lines(args, pop3_results, mh_ok)
     text = "\n".join(L) + "\n"
-    os.makedirs(args.results_dir, exist_ok=True)
-    suffix = "-quick" if args.quick else ""
-    path = os.path.join(args.results_dir, "%s-%s%s.md" % (date, info["host"], suffix))
     with open(path, "w") as f:
         f.write(text)
-    with open(path[:-3] + ".json", "w") as f:
-        json.dump({"info": info, "results": results, "pop3": list(pop3_results)}, f, indent=1,
-                  default=str)
     return path, text
 
 

@@ -333,7 +333,7 @@ def report_lines(args, results, mh_ok):
         runs = e["runs"]
         got = lambda n, k, f="%.2f": (f % med(runs[n], k)) if n in runs else "—"
         ratio = lambda n: (bench.fmt_ratio(med(runs["mailhoard"], "wall"), med(runs[n], "wall"))
-                           if "mailhoard" in runs else "—")
+                           if "mailhoard" in runs and n in runs else "—")
         L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             e["link"], e["scenario"], got("mailhoard", "wall"), got("mpop", "wall"),
             got("fetchmail", "wall"), ratio("mpop"), ratio("fetchmail"),
