@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "tests/cli/cli_harness.h"
@@ -26,6 +27,21 @@ void LoadMail(CliHarness& h, size_t messages, uint64_t seed) {
   o.messages = messages;
   o.big_fraction = 0;  // many small messages: many points to be killed at
   mailhoard::testing::LoadCorpus(h.server(), h.user().name, o);
+}
+
+// Waits (up to two minutes) until a message file is in the archive.
+bool WaitForArchivedMessage(const CliHarness& h) {
+  namespace fs = std::filesystem;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(h.account_dir(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+      if (it->path().parent_path().filename() == "cur") return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 // The account is synced through `proxy` (slowed down), checked and completed
@@ -50,9 +66,13 @@ TEST_CASE("SIGTERM mid-sync stops cleanly, and the next sync completes it byte-e
   CliHarness h(server, proxy.port(), "connections = 1\n");
   LoadMail(h, 300, 7);
   pid_t pid = h.Start({"sync"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // Mid-sync means after the first message landed, not after a fixed time:
+  // on a loaded machine (ctest -j, ASan) the process may not even have set
+  // up its signal handling after a second.
+  bool started = WaitForArchivedMessage(h);
   kill(pid, SIGTERM);
   int code = CliHarness::Wait(pid);
+  CHECK(started);
   INFO(testing::ReadFileOrEmpty(h.dir() / "bg.err"));
   CHECK((code == 75 || code == 0));
   h.WriteConfig(0);
