@@ -85,7 +85,10 @@ TEST_CASE("sync, status, search and folders, as text and --json", "[integration]
   CHECK(folders.out.find("  + INBOX\n      2 msgs, uidnext 3, uidvalidity ") != std::string::npos);
   // Not the count: once in ~20 runs Dovecot reported Junk's STATUS as it was
   // before the delivery (under investigation; see the cli report).
-  CHECK(folders.out.find("  - Junk\n      ") != std::string::npos);
+  // Dovecot may list Junk as \Marked (new mail since it was last selected);
+  // whether it does varied with load (seen at ctest -j under ASan).
+  CHECK((folders.out.find("  - Junk\n      ") != std::string::npos ||
+         folders.out.find("  - Junk [\\Marked]\n      ") != std::string::npos));
   CHECK(folders.out.find("not synced -> .Junk (new)") != std::string::npos);
   CHECK(folders.out.find("synced -> .Archive\n") != std::string::npos);
   auto jf = nlohmann::json::parse(h.Run({"--json", "folders", "t"}).out);
