@@ -19,8 +19,7 @@ constexpr std::string_view kAccountKeys[] = {"provider",      "protocol",
                                              "connections",   "layout",
                                              "durability",    "line_endings",
                                              "dedupe",        "folders",
-                                             "compress",
-                                             "oauth"};
+                                             "compress",      "oauth"};
 constexpr std::string_view kFolderKeys[] = {"include", "exclude", "rename"};
 constexpr std::string_view kOAuthKeys[] = {"flow",
                                            "client_id",

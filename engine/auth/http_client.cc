@@ -26,8 +26,7 @@ std::string Where(const std::string& url) {
   return out;
 }
 
-Status CurlError(const CurlLibrary& lib, CURLcode rc, const std::string& url,
-                 const char* detail) {
+Status CurlError(const CurlLibrary& lib, CURLcode rc, const std::string& url, const char* detail) {
   std::string m = "HTTP request to " + Where(url) + " failed: " + lib.easy_strerror(rc);
   if (detail && *detail) m += std::string(" (") + detail + ")";
   switch (rc) {
@@ -83,8 +82,7 @@ class CurlHttpClient final : public HttpClient {
     setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_file.empty()) setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
-    setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(options_.connect_timeout.count()));
+    setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
     setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
     setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
     setopt(curl, CURLOPT_WRITEDATA, &response.body);

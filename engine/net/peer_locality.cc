@@ -9,7 +9,9 @@ namespace mailhoard::net {
 namespace {
 
 bool IsLocalV4(uint32_t a) {  // host byte order
-  const auto in = [a](uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
+  const auto in = [a](uint32_t net, int bits) {
+    return (a >> (32 - bits)) == (net >> (32 - bits));
+  };
   return in(0x7F000000, 8) || in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16) ||
          in(0xA9FE0000, 16) || in(0x64400000, 10);
 }

@@ -63,9 +63,9 @@ Result<std::string> HeaderCodec::Train(const std::vector<std::string>& samples,
   params.steps = 4;
   params.accel = 1;
   params.splitPoint = 0.75;
-  size_t n = ZDICT_optimizeTrainFromBuffer_fastCover(dict.data(), dict.size(), joined.data(),
-                                                     sizes.data(),
-                                                     static_cast<unsigned>(sizes.size()), &params);
+  size_t n =
+      ZDICT_optimizeTrainFromBuffer_fastCover(dict.data(), dict.size(), joined.data(), sizes.data(),
+                                              static_cast<unsigned>(sizes.size()), &params);
   if (ZDICT_isError(n)) {
     return InvalidArgument(std::string("training a header dictionary failed: ") +
                            ZDICT_getErrorName(n));

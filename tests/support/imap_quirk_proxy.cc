@@ -81,9 +81,9 @@ class Framer {
 
 std::string StripExtensions(const std::string& line) {
   if (line.find("CAPABILITY") == std::string::npos) return line;
-  static const char* kGone[] = {" CONDSTORE",        " QRESYNC", " ESEARCH",  " LIST-STATUS",
-                                " COMPRESS=DEFLATE", " ENABLE",  " SEARCHRES",
-                                " LIST-EXTENDED",    " SPECIAL-USE"};
+  static const char* kGone[] = {" CONDSTORE",   " QRESYNC",          " ESEARCH",
+                                " LIST-STATUS", " COMPRESS=DEFLATE", " ENABLE",
+                                " SEARCHRES",   " LIST-EXTENDED",    " SPECIAL-USE"};
   std::string out = line;
   for (const char* token : kGone) {
     size_t pos;

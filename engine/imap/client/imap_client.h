@@ -101,8 +101,7 @@ class ImapClient {
   Status Handshake();
   OpContext ctx() { return OpContext{*conn_, state_, options_}; }
   void UpdateLiteralMode();
-  Status LoginWith(const Credentials& credentials, MailboxListing* listing,
-                   bool* listed = nullptr);
+  Status LoginWith(const Credentials& credentials, MailboxListing* listing, bool* listed = nullptr);
   static Command IdCommand();
   // ENABLE for what the options want; offered_only: only extensions the
   // capabilities list (after login).

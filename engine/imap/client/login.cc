@@ -164,9 +164,8 @@ Result<AuthMethod> ResolveMethod(OpContext ctx, const Credentials& credentials) 
 }
 
 std::string FailureWhat(AuthMethod method) {
-  return method == AuthMethod::kLoginCommand
-             ? "LOGIN"
-             : "AUTHENTICATE " + std::string(MechanismName(method));
+  return method == AuthMethod::kLoginCommand ? "LOGIN"
+                                             : "AUTHENTICATE " + std::string(MechanismName(method));
 }
 
 // The follow-ups' replies, or the connection's failure: a NO or BAD to one
@@ -286,8 +285,7 @@ Status LoginThen(OpContext ctx, const Credentials& credentials, std::span<Follow
     return followups.empty() ? s : RunFollowups(ctx, followups, on_untagged);
   }
   MH_ASSIGN_OR_RETURN(AuthMethod method, ResolveMethod(ctx, credentials));
-  return LoginInOneFlight(ctx, credentials, method, followups, on_untagged)
-      .WithContext("login");
+  return LoginInOneFlight(ctx, credentials, method, followups, on_untagged).WithContext("login");
 }
 
 Status Login(OpContext ctx, const Credentials& credentials) {

@@ -21,7 +21,7 @@ namespace mailhoard::imap {
 // private network deflate costs both ends more CPU than the link saves (a
 // local initial sync spent 3x the server CPU of an uncompressed one).
 enum class Compression {
-  kAuto,    // only to a peer that is not local (net::Transport::PeerIsLocal)
+  kAuto,  // only to a peer that is not local (net::Transport::PeerIsLocal)
   kAlways,
   kNever,
 };

@@ -429,8 +429,7 @@ TEST_CASE("COMPRESS=DEFLATE on and off fetch identical bytes", "[integration]") 
   CHECK(bodies[0] == bodies[1]);
 }
 
-TEST_CASE("COMPRESS=DEFLATE is not started by default to a server on loopback",
-          "[integration]") {
+TEST_CASE("COMPRESS=DEFLATE is not started by default to a server on loopback", "[integration]") {
   auto& d = DovecotServer::Shared();
   TestUser u = d.CreateUser();
   auto c = LoggedIn(d, u, Options(d, net::TlsMode::kImplicit));

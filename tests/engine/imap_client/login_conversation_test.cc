@@ -382,8 +382,7 @@ TEST_CASE("a server without LIST-STATUS answers the speculative LIST BAD and get
               "A3 LIST \"\" \"*\" RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT UIDVALIDITY))\r\n"),
        Server("A1 OK [CAPABILITY IMAP4rev1 ID] in\r\nA2 OK\r\n"
               "A3 BAD unknown return option\r\n"),
-       Client("A4 LIST \"\" \"*\"\r\n"),
-       Server("* LIST () \"/\" INBOX\r\nA4 OK\r\n"),
+       Client("A4 LIST \"\" \"*\"\r\n"), Server("* LIST () \"/\" INBOX\r\nA4 OK\r\n"),
        Client("A5 STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY)\r\n"),
        Server("* STATUS INBOX (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 5)\r\nA5 OK\r\n")});
   REQUIRE(s.client);
@@ -397,12 +396,11 @@ TEST_CASE("a server without LIST-STATUS answers the speculative LIST BAD and get
 }
 
 TEST_CASE("a rejected one-line login is kAuth; the commands behind it are drained") {
-  auto s = ConnectScripted(
-      {Server("* OK [CAPABILITY IMAP4rev1 SASL-IR ENABLE AUTH=PLAIN] hi\r\n"),
-       Client("A1 AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n"
-              "A2 ENABLE QRESYNC CONDSTORE UTF8=ACCEPT\r\n"),
-       Server("A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"
-              "A2 BAD Not authenticated\r\n")});
+  auto s = ConnectScripted({Server("* OK [CAPABILITY IMAP4rev1 SASL-IR ENABLE AUTH=PLAIN] hi\r\n"),
+                            Client("A1 AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n"
+                                   "A2 ENABLE QRESYNC CONDSTORE UTF8=ACCEPT\r\n"),
+                            Server("A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"
+                                   "A2 BAD Not authenticated\r\n")});
   REQUIRE(s.client);
   Status st = s.client->Login(Password("joe", "secret"));
   CHECK(st.code() == ErrorCode::kAuth);
@@ -438,8 +436,7 @@ TEST_CASE("ENABLE refused in the login's flight is retried with the post-login l
 }
 
 TEST_CASE("LOGOUT does not wait for the server's BYE") {
-  auto s = ConnectScripted({Server("* OK [CAPABILITY IMAP4rev1] hi\r\n"),
-                            Client("A1 LOGOUT\r\n")});
+  auto s = ConnectScripted({Server("* OK [CAPABILITY IMAP4rev1] hi\r\n"), Client("A1 LOGOUT\r\n")});
   REQUIRE(s.client);
   CHECK(s.client->Logout().ok());
   CHECK(s.script->Done().ok());

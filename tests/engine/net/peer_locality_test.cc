@@ -37,9 +37,9 @@ TEST_CASE("loopback, private and link-local addresses are local") {
 }
 
 TEST_CASE("public addresses are remote") {
-  for (const char* a : {"52.97.1.2", "172.32.0.1", "172.15.255.255", "192.169.0.1", "11.0.0.1",
-                        "100.128.0.1", "8.8.8.8", "2603:1026::1", "2001:db8::1", "::ffff:8.8.8.8",
-                        "fec0::1"}) {
+  for (const char* a :
+       {"52.97.1.2", "172.32.0.1", "172.15.255.255", "192.169.0.1", "11.0.0.1", "100.128.0.1",
+        "8.8.8.8", "2603:1026::1", "2001:db8::1", "::ffff:8.8.8.8", "fec0::1"}) {
     INFO(a);
     CHECK_FALSE(Local(a));
   }

@@ -136,10 +136,10 @@ TEST_CASE("expected fetches: all on a first sync, UIDNEXT growth after") {
 
 TEST_CASE("connections follow the work: flag-only folders share one") {
   CHECK(ConnectionsFor({}, 4) == 1);
-  CHECK(ConnectionsFor({0, 0, 0}, 4) == 1);                      // three flag-only folders
+  CHECK(ConnectionsFor({0, 0, 0}, 4) == 1);                     // three flag-only folders
   CHECK(ConnectionsFor(std::vector<uint64_t>(16, 0), 4) == 2);  // sixteen of them
-  CHECK(ConnectionsFor({40, 30, 30}, 4) == 1);                   // +100 in three folders
-  CHECK(ConnectionsFor({2000, 0}, 4) == 2);                      // never more than tasks
+  CHECK(ConnectionsFor({40, 30, 30}, 4) == 1);                  // +100 in three folders
+  CHECK(ConnectionsFor({2000, 0}, 4) == 2);                     // never more than tasks
   CHECK(ConnectionsFor({400, 300, 200, 100, 50, 50}, 4) == 3);
   CHECK(ConnectionsFor(std::vector<uint64_t>(17, 1200), 4) == 4);  // a first sync
   CHECK(ConnectionsFor(std::vector<uint64_t>(17, 1200), 1) == 1);
