@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <optional>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -65,6 +63,19 @@ UntaggedHandler CapabilityCollector(SessionState& state, bool* got) {
   };
 }
 
+// RFC 4959 §3: the initial response on the command line; an empty one is "=".
+void AppendInitialResponse(Command& cmd, const std::string& initial) {
+  cmd.Append(" ");
+  cmd.AppendSecret(initial.empty() ? "=" : auth::Base64Encode(initial));
+}
+
+Command LoginCommandLine(const std::string& user, const std::string& password) {
+  Command cmd("LOGIN");
+  cmd.Quoted(user);
+  cmd.Quoted(password, {.secret = true});
+  return cmd;
+}
+
 // AUTHENTICATE with one mechanism, up to the tagged completion.
 Result<Outcome> Authenticate(OpContext ctx, auth::SaslMechanism& mech, bool* got_caps) {
   const bool sasl_ir = ctx.state.capabilities.Has("SASL-IR");
@@ -75,9 +86,7 @@ Result<Outcome> Authenticate(OpContext ctx, auth::SaslMechanism& mech, bool* got
   if (initial_pending) {
     MH_ASSIGN_OR_RETURN(initial, mech.InitialResponse());
     if (sasl_ir) {
-      // RFC 4959 §3: an empty initial response is sent as "=".
-      cmd.Append(" ");
-      cmd.AppendSecret(initial.empty() ? "=" : auth::Base64Encode(initial));
+      AppendInitialResponse(cmd, initial);
       initial_pending = false;
     }
   }
@@ -117,11 +126,8 @@ Result<Outcome> Authenticate(OpContext ctx, auth::SaslMechanism& mech, bool* got
 // The LOGIN command: user and password as quoted strings or literals.
 Result<Outcome> LoginCommand(OpContext ctx, const std::string& user, const std::string& password,
                              bool* got_caps) {
-  Command cmd("LOGIN");
-  cmd.Quoted(user);
-  cmd.Quoted(password, {.secret = true});
-  MH_ASSIGN_OR_RETURN(Response done,
-                      RunForCompletion(ctx.conn, cmd, CapabilityCollector(ctx.state, got_caps)));
+  MH_ASSIGN_OR_RETURN(Response done, RunForCompletion(ctx.conn, LoginCommandLine(user, password),
+                                                      CapabilityCollector(ctx.state, got_caps)));
   return Outcome{std::move(done), false};
 }
 
@@ -198,65 +204,54 @@ Status RunFollowups(OpContext ctx, std::span<Followup> followups,
 Status LoginInOneFlight(OpContext ctx, const Credentials& credentials, AuthMethod method,
                         std::span<Followup> followups, const UntaggedHandler& on_untagged) {
   MH_ASSIGN_OR_RETURN(std::string secret, credentials.secret());
-  Command login("LOGIN");
+  std::vector<Command> commands;
+  commands.reserve(followups.size() + 1);
   if (method == AuthMethod::kLoginCommand) {
-    login.Quoted(credentials.user);
-    login.Quoted(secret, {.secret = true});
+    commands.push_back(LoginCommandLine(credentials.user, secret));
   } else {
     auto mech = MakeMechanism(method, credentials.user, secret, ctx.options);
     MH_ASSIGN_OR_RETURN(std::string initial, mech->InitialResponse());
-    login = Command("AUTHENTICATE");
-    login.Raw(mech->name());
-    login.Append(" ");
-    login.AppendSecret(initial.empty() ? "=" : auth::Base64Encode(initial));
+    Command cmd("AUTHENTICATE");
+    cmd.Raw(mech->name());
+    AppendInitialResponse(cmd, initial);
     std::fill(initial.begin(), initial.end(), '\0');
+    commands.push_back(std::move(cmd));
   }
   std::fill(secret.begin(), secret.end(), '\0');
+  for (const Followup& f : followups) commands.push_back(f.command);
 
-  MH_ASSIGN_OR_RETURN(std::string login_tag, ctx.conn.Send(login));
-  std::unordered_map<std::string, size_t> tags;
-  for (size_t i = 0; i < followups.size(); ++i) {
-    MH_ASSIGN_OR_RETURN(std::string tag, ctx.conn.Send(followups[i].command));
-    tags.emplace(std::move(tag), i);
-  }
-  std::optional<Response> login_done;
+  PipelineOptions options;
+  options.window = commands.size();
+  options.continue_on_error = true;
+  std::vector<Status> results;
+  options.results = &results;
+  std::vector<Response> completions;
+  options.completions = &completions;
   bool got_caps = false;
   Status handler_error;
-  for (size_t pending = followups.size() + 1; pending > 0;) {
-    MH_ASSIGN_OR_RETURN(Incoming in, ctx.conn.Next());
-    Response& r = in.response;
-    if (r.kind == ResponseKind::kContinuation) {
-      // Our next lines are commands, not SASL steps: nothing sane follows.
-      Status s = ProtocolError(ctx.conn.Describe() + " asked to continue a one-line " +
-                               FailureWhat(method));
-      ctx.conn.Break(s);
-      return s;
-    }
-    if (r.kind == ResponseKind::kUntagged) {
-      if (TakeCapabilities(r, ctx.state)) got_caps = true;
-      if (login_done && handler_error.ok()) handler_error = on_untagged(in);
-      continue;
-    }
-    --pending;
-    if (r.tag == login_tag) {
-      login_done = std::move(r);
-      continue;
-    }
-    auto it = tags.find(r.tag);
-    if (it == tags.end()) {
-      Status s = ProtocolError(ctx.conn.Describe() + " completed a command never sent (tag " +
-                               r.tag + ")");
-      ctx.conn.Break(s);
-      return s;
-    }
-    Followup& f = followups[it->second];
-    f.status = TaggedStatusFor(r, f.command, ErrorScope::kAccount);
-  }
-  if (login_done->status != StatusWord::kOk) {
-    return Failure(ctx, Outcome{std::move(*login_done), false}, FailureWhat(method));
+  (void)RunPipelined(
+      ctx.conn, commands,
+      [&](Incoming& in) -> Status {
+        if (in.response.kind == ResponseKind::kContinuation) {
+          // Our next lines are commands, not SASL steps: nothing sane follows.
+          Status s = ProtocolError(ctx.conn.Describe() + " asked to continue a one-line " +
+                                   FailureWhat(method));
+          ctx.conn.Break(s);
+          return s;
+        }
+        if (TakeCapabilities(in.response, ctx.state)) got_caps = true;
+        Status s = on_untagged(in);
+        if (!s.ok() && handler_error.ok()) handler_error = s;
+        return s;
+      },
+      options);
+  if (ctx.conn.broken()) return ctx.conn.broken_status();
+  for (size_t i = 0; i < followups.size(); ++i) followups[i].status = results[i + 1];
+  if (completions[0].status != StatusWord::kOk) {
+    return Failure(ctx, Outcome{std::move(completions[0]), false}, FailureWhat(method));
   }
   ctx.state.authenticated = true;
-  if (!TakeCapabilities(*login_done, ctx.state) && !got_caps) {
+  if (!TakeCapabilities(completions[0], ctx.state) && !got_caps) {
     MH_RETURN_IF_ERROR(RequestCapabilities(ctx));
   }
   return handler_error;

@@ -35,6 +35,7 @@ Status RunPipelined(Connection& conn, std::span<const Command> commands,
                     const UntaggedHandler& on_untagged, const PipelineOptions& options) {
   const size_t window = options.window == 0 ? 1 : options.window;
   if (options.results) options.results->assign(commands.size(), Status::Ok());
+  if (options.completions) options.completions->assign(commands.size(), Response{});
   std::unordered_map<std::string, size_t> in_flight;  // tag → command index
   size_t next = 0;
   Status first_error;
@@ -70,6 +71,7 @@ Status RunPipelined(Connection& conn, std::span<const Command> commands,
     in_flight.erase(it);
     Status s = TaggedStatus(in.response, commands[index].Summary(), options.scope);
     if (options.results) (*options.results)[index] = s;
+    if (options.completions) (*options.completions)[index] = std::move(in.response);
     if (!s.ok()) {
       if (first_error.ok()) first_error = s;
       if (!options.continue_on_error || s.retry_after()) stop_sending = true;

@@ -28,6 +28,9 @@ struct PipelineOptions {
   bool continue_on_error = false;
   // Per-command outcome, in command order (optional).
   std::vector<Status>* results = nullptr;
+  // Per-command tagged response itself, in command order (optional), for
+  // callers that read more than the status from it (a login's codes).
+  std::vector<Response>* completions = nullptr;
 };
 
 Status RunPipelined(Connection& conn, std::span<const Command> commands,
