@@ -1,7 +1,6 @@
 #include "engine/imap/client/list_mailboxes.h"
 
 #include <algorithm>
-#include <unordered_map>
 #include <utility>
 
 #include "engine/imap/client/pipeline.h"
@@ -102,13 +101,12 @@ Result<std::vector<MailboxInfo>> ListMailboxes(OpContext ctx, bool with_status) 
   MailboxListing listing(ctx.state);
   auto handler = [&](Incoming& in) { return listing.OnUntagged(in); };
   MH_RETURN_IF_ERROR(RunCommand(ctx.conn, list, handler));
-  std::vector<MailboxInfo> out = listing.Take();
-  if (!with_status || list_status) return out;
+  if (!with_status || list_status) return listing.Take();
 
   // RFC 3501 §6.3.10 allows STATUS in any authenticated state; sending
   // them all before reading any reply keeps it to one round trip.
   std::vector<Command> batch;
-  for (const MailboxInfo& m : out) {
+  for (const MailboxInfo& m : listing.mailboxes()) {
     if (m.noselect) continue;
     Command st("STATUS");
     st.String(m.raw_name, {.allow_utf8 = ctx.state.utf8_accept});
@@ -123,17 +121,9 @@ Result<std::vector<MailboxInfo>> ListMailboxes(OpContext ctx, bool with_status) 
   po.scope = ErrorScope::kFolder;
   std::vector<Status> results;
   po.results = &results;
-  std::unordered_map<std::string, size_t> index;
-  for (size_t i = 0; i < out.size(); ++i) index.emplace(out[i].raw_name, i);
-  auto on_status = [&](Incoming& in) -> Status {
-    if (ResponseName(in.response) != "STATUS") return Status::Ok();
-    MH_ASSIGN_OR_RETURN(StatusResponse st, ParseStatusResponse(in.response));
-    if (auto it = index.find(st.mailbox); it != index.end()) out[it->second].status = std::move(st);
-    return Status::Ok();
-  };
-  Status s = RunPipelined(ctx.conn, batch, on_status, po);
+  Status s = RunPipelined(ctx.conn, batch, handler, po);
   if (!s.ok() && (s.retry_after() || s.code() != ErrorCode::kServerNo)) return s;
-  return out;
+  return listing.Take();
 }
 
 }  // namespace mailhoard::imap

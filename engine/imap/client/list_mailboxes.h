@@ -48,6 +48,7 @@ class MailboxListing {
   explicit MailboxListing(const SessionState& state) : state_(state) {}
   // LIST and STATUS responses are taken; anything else is ignored.
   Status OnUntagged(Incoming& in);
+  const std::vector<MailboxInfo>& mailboxes() const { return out_; }
   std::vector<MailboxInfo> Take();
 
  private:
