@@ -14,22 +14,6 @@ namespace {
 
 using Steps = std::vector<mailhoard::testing::ScriptStep>;
 
-// Lends the test's ScriptTransport to the client, which destroys its
-// transport when the sync ends; the script must outlive it for Done().
-class Borrowed : public net::Transport {
- public:
-  explicit Borrowed(net::Transport* t) : t_(t) {}
-  Result<size_t> Read(char* buf, size_t len) override { return t_->Read(buf, len); }
-  Status Write(std::string_view data) override { return t_->Write(data); }
-  Status StartTls(const net::TlsOptions& o) override { return t_->StartTls(o); }
-  bool IsTls() const override { return t_->IsTls(); }
-  void Close() override { t_->Close(); }
-  std::string Describe() const override { return t_->Describe(); }
-
- private:
-  net::Transport* t_;
-};
-
 struct ScriptedAccount {
   ScriptedAccount() {
     char tmpl[] = "/tmp/mailhoard-pop3s-XXXXXX";
@@ -56,7 +40,9 @@ struct ScriptedAccount {
     o.on_warning = [this](std::string_view w) { warnings.emplace_back(w); };
     ScriptTransport script(steps);
     o.connect = [&](const ClientOptions& co) {
-      return Pop3Client::Start(std::make_unique<Borrowed>(&script), co);
+      return Pop3Client::Start(
+          // The script must outlive the client's transport for Done().
+          std::make_unique<BorrowedTransport>(&script), co);
     };
     sync::SyncResult r = sync::SyncPop3Account(*archive, o);
     script_status = script.Done();
