@@ -15,6 +15,18 @@ ProgressDisplay::ProgressDisplay(CommandContext& ctx, std::string account)
 void ProgressDisplay::Update(const sync::ProgressEvent& e) {
   std::lock_guard<std::mutex> lock(mu_);
   auto now = std::chrono::steady_clock::now();
+  if (e.paused.count() > 0) {
+    // Worth a line even under cron: it explains a slow run.
+    if (ctx_.quiet || ctx_.json) return;
+    char line[256];
+    snprintf(line, sizeof line,
+             "%s%s: the server is throttling this mailbox; all connections paused for %.1f s\n",
+             drawn_ ? "\r\033[K" : "", account_.c_str(),
+             std::chrono::duration<double>(e.paused).count());
+    ctx_.err << line << std::flush;
+    drawn_ = false;
+    return;
+  }
   if (e.folder_finished) {
     bytes_total_ += e.bytes_done;
     if (!live_ && ctx_.verbose > 0 && !ctx_.quiet && !ctx_.json) {

@@ -197,6 +197,18 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
     }
   }
   uint64_t failed = result.failed_folders() - stopped;
+  // Messages the server listed and would not deliver: not lost, not
+  // archived either, so the run is not a success.
+  uint64_t unfetchable = 0;
+  for (const auto& f : result.folders) {
+    if (f.unfetchable == 0 || options.dry_run) continue;
+    unfetchable += f.unfetchable;
+    ctx.PrintError(account.name + ": " + std::to_string(f.unfetchable) + " message" +
+                   (f.unfetchable == 1 ? "" : "s") + " in " + f.name +
+                   " could not be fetched; they will be tried again (`mailhoard folders " +
+                   account.name + "` shows why)");
+  }
+  (*json)["unfetchable"] = unfetchable;
   if (!ctx.quiet && !ctx.json) {
     ctx.out << account.name << ": " << (options.dry_run ? "would fetch " : "") << result.fetched()
             << " new message" << (result.fetched() == 1 ? "" : "s") << " ("
@@ -208,7 +220,7 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
     snprintf(t, sizeof t, "%.1f", seconds);
     ctx.out << ", " << t << " s\n";
   }
-  ExitCode code = failed ? kExitPartial : kExitOk;
+  ExitCode code = failed || unfetchable ? kExitPartial : kExitOk;
   if (g_stop.load()) code = kExitTempFail;
   (*json)["exit_code"] = code;
   return code;

@@ -105,6 +105,17 @@ class ArchiveHandler : public imap::MessageHandler {
   std::set<uint32_t> delivered_;
 };
 
+// One message alone. A refusal (NO/BAD) records that message as
+// unfetchable; a connection problem is the caller's.
+Status FetchOne(imap::ImapClient& client, uint32_t uid, ArchiveHandler& handler) {
+  SequenceSet one;
+  one.AddRange(uid, uid);
+  Status single = client.FetchMessages(one, handler);
+  if (single.ok()) return single;
+  if (client.broken() || single.transient()) return single;
+  return handler.Unfetchable(uid, single.message());
+}
+
 // Fetches `uids`; when the server refuses the command (Microsoft 365's
 // "BAD Command Argument Error. 11" for one broken message fails a whole
 // range), falls back to one message at a time so that only the broken ones
@@ -115,21 +126,30 @@ Status FetchResilient(imap::ImapClient& client, const SequenceSet& uids, Archive
   if (s.ok() || !refused || client.broken()) return s;
   std::vector<uint32_t> candidates;
   if (uids.ranges().size() == 1 && uids.ranges()[0].last == SequenceSet::kStar) {
-    MH_ASSIGN_OR_RETURN(std::vector<uint32_t> all, client.SearchAllUids());
-    for (uint32_t uid : all) {
-      if (uid >= uids.ranges()[0].first) candidates.push_back(uid);
-    }
+    MH_ASSIGN_OR_RETURN(candidates, client.SearchUidsFrom(uids.ranges()[0].first));
   } else {
     MH_ASSIGN_OR_RETURN(candidates, uids.Expand(10'000'000));
   }
   for (uint32_t uid : candidates) {
     if (handler.Delivered(uid)) continue;
-    SequenceSet one;
-    one.AddRange(uid, uid);
-    Status single = client.FetchMessages(one, handler);
-    if (single.ok()) continue;
-    if (client.broken() || single.transient()) return single;
-    MH_RETURN_IF_ERROR(handler.Unfetchable(uid, single.message()));
+    MH_RETURN_IF_ERROR(FetchOne(client, uid, handler));
+  }
+  return Status::Ok();
+}
+
+// Exchange may answer a FETCH with OK and leave some of its messages out.
+// Each of `expected` that did not arrive is asked for alone; one that
+// still does not is recorded with a reason, so that it is reported, asked
+// for on every later run, and never passed over by the folder's
+// high-water mark.
+Status FetchStragglers(imap::ImapClient& client, const std::vector<uint32_t>& expected,
+                       ArchiveHandler& handler) {
+  for (uint32_t uid : expected) {
+    if (handler.Delivered(uid)) continue;
+    MH_RETURN_IF_ERROR(FetchOne(client, uid, handler));
+    if (!handler.Delivered(uid)) {
+      MH_RETURN_IF_ERROR(handler.Unfetchable(uid, "no FETCH response"));
+    }
   }
   return Status::Ok();
 }
@@ -170,10 +190,13 @@ Result<std::vector<uint32_t>> Remap(imap::ImapClient& client, Archive& archive,
   return plan.fetch;
 }
 
-// Flag changes and expunges for messages we already hold.
+// Flag changes and expunges for messages we already hold. A listing of
+// every UID also names those the server has and the index does not
+// (passed over by an earlier run): they go to *unarchived.
 Status SyncChanges(imap::ImapClient& client, Archive& archive, ArchiveFolder* folder,
                    const imap::SelectedMailbox& box, bool used_qresync,
-                   const ImapSyncOptions& options, FolderResult* result) {
+                   const ImapSyncOptions& options, FolderResult* result,
+                   std::vector<uint32_t>* unarchived) {
   MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local,
                       archive.LocalMessages(folder, box.uidvalidity));
   if (local.empty()) return Status::Ok();
@@ -209,6 +232,8 @@ Status SyncChanges(imap::ImapClient& client, Archive& archive, ArchiveFolder* fo
       for (uint32_t uid : uids) listing.push_back({uid, FlagSet()});
       ChangePlan gone = PlanFromFullListing(local, listing);
       plan.expunged = gone.expunged;
+      uids.erase(std::upper_bound(uids.begin(), uids.end(), last), uids.end());
+      *unarchived = Unarchived(local, uids);
     }
   } else {
     // No CONDSTORE (Microsoft 365): one FLAGS listing of what we hold tells
@@ -224,6 +249,10 @@ Status SyncChanges(imap::ImapClient& client, Archive& archive, ArchiveFolder* fo
     std::sort(listing.begin(), listing.end(),
               [](const RemoteMessage& a, const RemoteMessage& b) { return a.uid < b.uid; });
     plan = PlanFromFullListing(local, listing);
+    std::vector<uint32_t> listed;
+    listed.reserve(listing.size());
+    for (const RemoteMessage& m : listing) listed.push_back(m.uid);
+    *unarchived = Unarchived(local, listed);
   }
   if (options.dry_run) {
     result->flag_updates = plan.flag_updates.size();
@@ -260,6 +289,7 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
   result->adopted = folder->adopted;
 
   std::vector<uint32_t> refetch;
+  std::vector<uint32_t> unarchived;
   if (validity_changed) {
     result->action = FolderAction::kUidValidityChanged;
     MH_ASSIGN_OR_RETURN(refetch, Remap(client, archive, folder, box.uidvalidity, result));
@@ -268,15 +298,19 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
   if (synced_before || folder->adopted > 0 || validity_changed) {
     // The stored modseq belongs to the old UIDVALIDITY after a change.
     if (validity_changed) folder->record.highestmodseq = 0;
-    MH_RETURN_IF_ERROR(SyncChanges(client, archive, folder, box, used_qresync, options, result));
+    MH_RETURN_IF_ERROR(
+        SyncChanges(client, archive, folder, box, used_qresync, options, result, &unarchived));
   }
 
   MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local,
                       archive.LocalMessages(folder, box.uidvalidity));
-  // Resume point: what the index holds (a crashed run committed batches of
-  // it) or, for messages known but not stored (none today), the state.
-  uint32_t last_seen = MaxUid(local);
-  if (!validity_changed) last_seen = std::max(last_seen, folder->record.last_uid_seen);
+  // The high-water mark moves only when a folder completes, after every
+  // UID the server listed below it is stored or recorded as unfetchable.
+  // What a crashed or interrupted run stored above it is kept, but the
+  // gaps between are checked again.
+  const uint32_t high_water = validity_changed ? 0 : folder->record.last_uid_seen;
+  // Where the range fetch of new mail starts.
+  const uint32_t last_seen = std::max(MaxUid(local), high_water);
   uint64_t expected =
       box.uidnext && *box.uidnext > last_seen + 1 ? *box.uidnext - last_seen - 1 : 0;
 
@@ -285,9 +319,10 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
     result->fetched = expected;
     return Status::Ok();
   }
-  // Below the resume point: messages with no twin after a re-map, and
-  // those the server would not deliver last time.
-  std::vector<uint32_t> again;
+  // Below the resume point: messages with no twin after a re-map, those
+  // the server would not deliver last time, and those it lists that the
+  // index lacks.
+  std::vector<uint32_t> again = std::move(unarchived);
   for (uint32_t uid : refetch) {
     if (uid <= last_seen) again.push_back(uid);
   }
@@ -295,6 +330,7 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
     if (m.unfetchable && !m.expunged) again.push_back(m.uid);
   }
   std::sort(again.begin(), again.end());
+  again.erase(std::unique(again.begin(), again.end()), again.end());
   if (!again.empty()) {
     MH_RETURN_IF_ERROR(FetchResilient(client, SequenceSet::FromSorted(again), handler));
   }
@@ -304,6 +340,19 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
     fresh.AddRange(last_seen + 1, SequenceSet::kStar);
     MH_RETURN_IF_ERROR(FetchResilient(client, fresh, handler));
   }
+  // What the server holds above the high-water mark, checked against what
+  // arrived: a FETCH answered OK proves nothing about the messages it
+  // left out.
+  std::vector<uint32_t> expected_uids = again;
+  if (box.exists > 0 && (maybe_new || last_seen > high_water)) {
+    MH_ASSIGN_OR_RETURN(std::vector<uint32_t> listed, client.SearchUidsFrom(high_water + 1));
+    std::vector<uint32_t> lacking = Unarchived(local, listed);
+    expected_uids.insert(expected_uids.end(), lacking.begin(), lacking.end());
+    std::sort(expected_uids.begin(), expected_uids.end());
+    expected_uids.erase(std::unique(expected_uids.begin(), expected_uids.end()),
+                        expected_uids.end());
+  }
+  MH_RETURN_IF_ERROR(FetchStragglers(client, expected_uids, handler));
 
   index::FolderSyncState state;
   state.uidvalidity = box.uidvalidity;

@@ -1,12 +1,14 @@
 #include "engine/sync/imap_sync.h"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <tuple>
 
+#include "engine/core/pacer.h"
 #include "engine/sync/imap_folder_sync.h"
 
 namespace mailhoard::sync {
@@ -14,30 +16,47 @@ namespace {
 
 bool Cancelled(const ImapSyncOptions& o) { return o.cancel && o.cancel->load(); }
 
-void Sleep(const ImapSyncOptions& o, std::chrono::milliseconds d) {
-  if (o.sleep) {
-    o.sleep(d);
-  } else {
-    std::this_thread::sleep_for(d);
+// What the connections of one account share: the pacer (retry policy,
+// clock, throttle gate), and client options that wait at the gate before
+// every command.
+struct AccountRun {
+  explicit AccountRun(const ImapSyncOptions& options)
+      : o(options),
+        pacer(options.retry, options.clock, options.cancel,
+              [this](std::chrono::milliseconds window) {
+                if (o.on_progress) {
+                  ProgressEvent e;
+                  e.paused = window;
+                  o.on_progress(e);
+                }
+              }),
+        client(options.client) {
+    client.before_command = [this] { return pacer.gate().Wait(); };
   }
-}
 
-Result<std::unique_ptr<imap::ImapClient>> Connect(const ImapSyncOptions& o) {
-  return o.connect ? o.connect(o.client) : imap::ImapClient::Connect(o.client);
-}
+  bool Backoff(const Status& failure, int* attempt, int* throttles) {
+    return pacer.Backoff(failure, attempt, throttles);
+  }
 
-Result<std::unique_ptr<imap::ImapClient>> ConnectAndLogin(const ImapSyncOptions& o) {
-  MH_ASSIGN_OR_RETURN(std::unique_ptr<imap::ImapClient> client, Connect(o));
-  MH_RETURN_IF_ERROR(client->Login(o.credentials));
-  return client;
-}
+  Result<std::unique_ptr<imap::ImapClient>> Connect() {
+    MH_RETURN_IF_ERROR(pacer.gate().Wait());
+    return o.connect ? o.connect(client) : imap::ImapClient::Connect(client);
+  }
 
-// Transient failures (network, BYE, throttling) are retried with backoff;
-// the server's own suggestion (Microsoft's "Suggested Backoff Time") wins.
-std::chrono::milliseconds Backoff(const ImapSyncOptions& o, const Status& s, int attempt) {
-  if (s.retry_after()) return *s.retry_after();
-  return o.backoff * (1 << std::min(attempt, 6));
-}
+  // fresh_token: the last session ended because its access token expired,
+  // so this login asks for a new one instead of reusing it.
+  Result<std::unique_ptr<imap::ImapClient>> ConnectAndLogin(bool fresh_token) {
+    MH_ASSIGN_OR_RETURN(std::unique_ptr<imap::ImapClient> c, Connect());
+    imap::Credentials credentials = o.credentials;
+    if (fresh_token && credentials.refresh) credentials.secret = credentials.refresh;
+    MH_RETURN_IF_ERROR(c->Login(credentials));
+    return c;
+  }
+
+  const ImapSyncOptions& o;
+  Pacer pacer;
+  imap::ClientOptions client;
+};
 
 LocalFolderState LocalState(Archive& archive, const std::string& raw_name,
                             const std::set<int64_t>& with_unfetchable) {
@@ -69,13 +88,20 @@ struct WorkQueue {
   Status fatal;  // an authentication failure stops everyone
 };
 
-void Worker(Archive& archive, const ImapSyncOptions& o, const std::vector<FolderTask>& tasks,
+// After login, an authentication failure means the session's token
+// expired (Exchange: "BYE Session invalidated - AccessTokenExpired", or
+// "NO [AUTHENTICATIONFAILED]" to the next command), not bad credentials.
+bool SessionExpired(const Status& s) { return s.code() == ErrorCode::kAuth; }
+
+void Worker(Archive& archive, AccountRun& run, const std::vector<FolderTask>& tasks,
             std::vector<FolderResult>& results, WorkQueue& queue) {
+  const ImapSyncOptions& o = run.o;
   std::unique_ptr<imap::ImapClient> client;
   {
     std::lock_guard<std::mutex> lock(queue.mu);
     client = std::move(queue.first_client);
   }
+  bool fresh_token = false;
   for (;;) {
     size_t i;
     {
@@ -86,7 +112,8 @@ void Worker(Archive& archive, const ImapSyncOptions& o, const std::vector<Folder
     }
     FolderResult& result = results[i];
     Status status;
-    for (int attempt = 0; attempt < o.attempts; ++attempt) {
+    int attempt = 0, throttles = 0;
+    for (;;) {
       if (Cancelled(o)) {
         status = Status::Error(ErrorCode::kCancelled, "stopped by a signal");
         break;
@@ -94,21 +121,29 @@ void Worker(Archive& archive, const ImapSyncOptions& o, const std::vector<Folder
       ++result.attempts;
       if (!client || client->broken()) {
         client.reset();
-        auto connected = ConnectAndLogin(o);
+        auto connected = run.ConnectAndLogin(fresh_token);
+        fresh_token = false;
         if (!connected.ok()) {
           status = connected.status();
           if (status.retry() == RetryClass::kAuth || !status.transient()) break;
-          if (attempt + 1 < o.attempts) Sleep(o, Backoff(o, status, attempt));
+          if (!run.Backoff(status, &attempt, &throttles)) break;
           continue;
         }
         client = std::move(connected).value();
       }
+      const uint64_t done_before = result.fetched + result.unfetchable;
       status = SyncImapFolder(*client, archive, tasks[i], o, &result);
-      if (status.ok() || !status.transient() || Cancelled(o)) break;
+      if (status.ok() || Cancelled(o)) break;
+      const bool expired = SessionExpired(status);
+      if (!status.transient() && !expired) break;
       // The connection may still be usable after a tagged NO; a transient
-      // one almost always means it is gone.
-      if (client->broken()) client.reset();
-      if (attempt + 1 < o.attempts) Sleep(o, Backoff(o, status, attempt));
+      // one almost always means it is gone. An expired session is.
+      if (client->broken() || expired) client.reset();
+      fresh_token = fresh_token || expired;
+      // A multi-hour folder outlives several tokens and the odd dropped
+      // connection: an attempt that archived something was not wasted.
+      if (result.fetched + result.unfetchable > done_before) attempt = 0;
+      if (!run.Backoff(status, &attempt, &throttles)) break;
     }
     result.status = status;
     if (status.retry() == RetryClass::kAuth) {
@@ -142,11 +177,12 @@ uint64_t SyncResult::bytes() const {
 
 SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
   SyncResult result;
+  AccountRun run(o);
   // Connect, log in and list, retrying transient failures.
   std::unique_ptr<imap::ImapClient> client;
   std::vector<imap::MailboxInfo> mailboxes;
-  for (int attempt = 0;; ++attempt) {
-    auto connected = Connect(o);
+  for (int attempt = 0, throttles = 0;;) {
+    auto connected = run.Connect();
     Status s = connected.status();
     if (connected.ok()) {
       client = std::move(connected).value();
@@ -157,11 +193,11 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
       }
       s = listed.status();
     }
-    if (!s.transient() || attempt + 1 >= o.attempts || Cancelled(o)) {
+    if (!s.transient() || s.retry() == RetryClass::kAuth || Cancelled(o) ||
+        !run.Backoff(s, &attempt, &throttles)) {
       result.status = s;
       return result;
     }
-    Sleep(o, Backoff(o, s, attempt));
   }
 
   // Decide per folder, from the one LIST-STATUS (or pipelined STATUS) round
@@ -223,9 +259,9 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
   const int workers = ConnectionsFor(fetches, o.connections);
   std::vector<std::thread> threads;
   for (int w = 1; w < workers; ++w) {
-    threads.emplace_back([&] { Worker(archive, o, tasks, result.folders, queue); });
+    threads.emplace_back([&] { Worker(archive, run, tasks, result.folders, queue); });
   }
-  Worker(archive, o, tasks, result.folders, queue);
+  Worker(archive, run, tasks, result.folders, queue);
   for (auto& t : threads) t.join();
   if (!queue.fatal.ok()) result.status = queue.fatal;
 

@@ -1,7 +1,9 @@
 // Syncing one IMAP account into its Archive: list with status, decide per
 // folder (planner), then folder workers on up to `connections` connections,
 // largest folders first, each retrying transient failures with backoff and
-// resuming where it stopped.
+// resuming where it stopped. A throttle on any connection pauses them all
+// (ThrottleGate); a session ended for an expired token is reopened with a
+// fresh one.
 #pragma once
 
 #include <atomic>
@@ -9,6 +11,8 @@
 #include <functional>
 #include <map>
 
+#include "engine/core/clock.h"
+#include "engine/core/retry_policy.h"
 #include "engine/imap/client/imap_client.h"
 #include "engine/sync/archive.h"
 #include "engine/sync/folder_filter.h"
@@ -26,11 +30,10 @@ struct ImapSyncOptions {
   Policy policy = Policy::kArchive;
   FolderDecisionOptions decisions;
   int connections = 4;
-  int attempts = 4;  // per folder, for transient failures
-  std::chrono::milliseconds backoff{500};
+  RetryPolicy retry;  // per folder, for transient failures and throttling
   bool dry_run = false;
-  // Injected so tests need not wait real seconds.
-  std::function<void(std::chrono::milliseconds)> sleep;
+  // Injected so tests need not wait real seconds; null: the real clock.
+  Clock* clock = nullptr;
   std::function<void(const ProgressEvent&)> on_progress;
   // Set from a signal handler: workers stop at the next message boundary,
   // leaving a consistent archive.

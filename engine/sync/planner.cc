@@ -59,6 +59,17 @@ ChangePlan PlanFromFullListing(const std::vector<LocalMessage>& local,
   return plan;
 }
 
+std::vector<uint32_t> Unarchived(const std::vector<LocalMessage>& local,
+                                 const std::vector<uint32_t>& listed) {
+  std::vector<uint32_t> out;
+  size_t l = 0;
+  for (uint32_t uid : listed) {
+    while (l < local.size() && local[l].uid < uid) ++l;
+    if (l == local.size() || local[l].uid != uid) out.push_back(uid);
+  }
+  return out;
+}
+
 ChangePlan PlanFromChanges(const std::vector<LocalMessage>& local,
                            const std::vector<RemoteMessage>& changed,
                            const std::vector<uint32_t>& vanished) {

@@ -112,6 +112,12 @@ struct ChangePlan {
 ChangePlan PlanFromFullListing(const std::vector<LocalMessage>& local,
                                const std::vector<RemoteMessage>& remote);
 
+// UIDs the server listed (sorted) that `local` (sorted by uid) holds no row
+// for: messages an earlier FETCH passed over without a response, which must
+// be fetched, never skipped.
+std::vector<uint32_t> Unarchived(const std::vector<LocalMessage>& local,
+                                 const std::vector<uint32_t>& listed);
+
 // CONDSTORE/QRESYNC: `changed` holds only messages whose flags changed
 // since the stored HIGHESTMODSEQ; `vanished` the UIDs expunged since then.
 // Both may name UIDs we never archived; those are ignored.

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/core/pacer.h"
 #include "storage/maildir/sha256.h"
 
 namespace mailhoard::sync {
@@ -372,22 +373,25 @@ SyncResult SyncPop3Account(Archive& archive, const Pop3SyncOptions& o) {
   result.folders_listed = 1;
   Status status;
   bool logged_in = false;
-  for (int attempt = 0; attempt < std::max(1, o.attempts); ++attempt) {
+  Pacer pacer(o.retry, o.clock, o.cancel, [&o](std::chrono::milliseconds window) {
+    if (o.on_progress) {
+      ProgressEvent e;
+      e.paused = window;
+      o.on_progress(e);
+    }
+  });
+  for (int attempt = 0, throttles = 0;;) {
     if (Cancelled(o)) {
       status = CancelledStatus();
       break;
     }
     ++folder.attempts;
+    const uint64_t done_before = folder.fetched + folder.unfetchable;
     status = Session(archive, o, &folder, &logged_in);
     if (status.ok() || !status.transient() || Cancelled(o)) break;
-    if (attempt + 1 >= o.attempts) break;
-    std::chrono::milliseconds delay =
-        status.retry_after() ? *status.retry_after() : o.backoff * (1 << std::min(attempt, 6));
-    if (o.sleep) {
-      o.sleep(delay);
-    } else {
-      std::this_thread::sleep_for(delay);
-    }
+    // A session that archived something was not a wasted attempt.
+    if (folder.fetched + folder.unfetchable > done_before) attempt = 0;
+    if (!pacer.Backoff(status, &attempt, &throttles)) break;
   }
   // Connect and login failures are the account's; the rest the folder's.
   if (!logged_in) {

@@ -33,6 +33,8 @@
 #include <optional>
 #include <string_view>
 
+#include "engine/core/clock.h"
+#include "engine/core/retry_policy.h"
 #include "engine/pop3/pop3_client.h"
 #include "engine/sync/archive.h"
 #include "engine/sync/sync_result.h"
@@ -51,15 +53,14 @@ struct Pop3SyncOptions {
   std::optional<int> delete_after_days;
   // Connect, log in, list and report; write nothing, delete nothing.
   bool dry_run = false;
-  int attempts = 3;  // sessions, for transient failures
-  std::chrono::milliseconds backoff{500};
+  RetryPolicy retry{.attempts = 3};  // sessions, for transient failures
   // Messages per committed chunk (each chunk is one reservation, one flush,
   // and one drained RETR pipeline; a crash re-downloads at most one chunk).
   size_t chunk_messages = 500;
   // Seconds since the epoch; defaults to the Archive's clock.
   std::function<int64_t()> now;
-  // Injected so tests need not wait real seconds.
-  std::function<void(std::chrono::milliseconds)> sleep;
+  // Injected so tests need not wait real seconds; null: the real clock.
+  Clock* clock = nullptr;
   std::function<void(const ProgressEvent&)> on_progress;
   // Conditions the user should hear about (no UIDL support, ...).
   std::function<void(std::string_view)> on_warning;

@@ -2,6 +2,7 @@
 // JSON output, exit codes, and the index's last-error columns.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,6 +45,9 @@ struct ProgressEvent {
   uint64_t messages_total = 0;  // estimate; 0 if unknown
   uint64_t bytes_done = 0;
   bool folder_finished = false;
+  // Not zero: the server throttled the account, and every connection of it
+  // waits this long (the other fields are empty).
+  std::chrono::milliseconds paused{0};
 };
 
 }  // namespace mailhoard::sync

@@ -28,6 +28,16 @@ bool SendAll(int fd, const std::string& s) {
 
 // Reads one direction as IMAP framing: lines, and literals announced by
 // "{N}" / "{N+}" at a line's end passed through as raw bytes.
+size_t LiteralSize(const std::string& line) {
+  if (line.size() < 5 || line[line.size() - 3] != '}') return 0;
+  size_t open = line.rfind('{');
+  if (open == std::string::npos) return 0;
+  std::string digits = line.substr(open + 1, line.size() - 3 - open - 1);
+  if (!digits.empty() && digits.back() == '+') digits.pop_back();
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return 0;
+  return std::stoul(digits);
+}
+
 class Framer {
  public:
   explicit Framer(int fd) : fd_(fd) {}
@@ -57,15 +67,6 @@ class Framer {
   }
 
  private:
-  static size_t LiteralSize(const std::string& line) {
-    if (line.size() < 5 || line[line.size() - 3] != '}') return 0;
-    size_t open = line.rfind('{');
-    if (open == std::string::npos) return 0;
-    std::string digits = line.substr(open + 1, line.size() - 3 - open - 1);
-    if (!digits.empty() && digits.back() == '+') digits.pop_back();
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return 0;
-    return std::stoul(digits);
-  }
   bool Fill(bool force = false) {
     if (!buf_.empty() && !force) return true;
     char tmp[65536];
@@ -128,7 +129,49 @@ bool NamesBadUid(const std::string& line, const std::set<uint32_t>& uids) {
   return false;
 }
 
+// "* 12 FETCH (UID 40 … BODY[] {123}": the first line of a response that
+// carries a body; *uid is its UID.
+bool StartsBodyFetch(const std::string& line, uint32_t* uid) {
+  if (line.rfind("* ", 0) != 0 || line.find(" FETCH (") == std::string::npos ||
+      line.find("BODY[") == std::string::npos || LiteralSize(line) == 0) {
+    return false;
+  }
+  size_t pos = line.find("UID ");
+  if (pos == std::string::npos) return false;
+  *uid = static_cast<uint32_t>(std::strtoul(line.c_str() + pos + 4, nullptr, 10));
+  return true;
+}
+
+std::string Tag(const std::string& line) { return line.substr(0, line.find(' ')); }
+
 }  // namespace
+
+std::vector<ProxyEvent> ImapQuirkProxy::events() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return events_;
+}
+
+void ImapQuirkProxy::Record(ProxyEvent::Kind kind, int index, std::string line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  std::lock_guard<std::mutex> lock(mu_);
+  events_.push_back({kind, index, std::chrono::steady_clock::now(), std::move(line)});
+}
+
+bool ImapQuirkProxy::TakeOmitted(uint32_t uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = options_.omit_uids.find(uid);
+  if (it == options_.omit_uids.end()) return false;
+  if (!options_.omit_forever) options_.omit_uids.erase(it);
+  return true;
+}
+
+bool ImapQuirkProxy::TakeExpiry() {
+  int n = expired_.load();
+  while (n < options_.expire_sessions) {
+    if (expired_.compare_exchange_weak(n, n + 1)) return true;
+  }
+  return false;
+}
 
 ImapQuirkProxy::ImapQuirkProxy(uint16_t target_port, QuirkOptions options)
     : target_port_(target_port), options_(std::move(options)) {
@@ -167,17 +210,50 @@ void ImapQuirkProxy::Serve(int client, int index) {
     std::lock_guard<std::mutex> lock(mu_);
     fds_.push_back(server);
   }
+  Record(ProxyEvent::kConnect, index);
   std::mutex write_client;  // both directions may answer the client
+  std::atomic<bool> token_expired{false};
   std::thread down([&] {
     Framer f(server);
     std::string chunk;
     bool line;
+    bool in_body = false, dropping = false;
+    int bodies = 0;
     while (f.Next(&chunk, &line)) {
       if (line && options_.strip_extensions) chunk = StripExtensions(chunk);
+      uint32_t uid = 0;
+      bool first = false;
+      if (line && !in_body && StartsBodyFetch(chunk, &uid)) {
+        in_body = first = true;
+        dropping = TakeOmitted(uid);
+        if (dropping) omitted_.fetch_add(1);
+      }
+      if (!dropping) {
+        std::lock_guard<std::mutex> lock(write_client);
+        if (!SendAll(client, chunk)) break;
+      }
+      if (!in_body || first || !line || LiteralSize(chunk) > 0) continue;
+      // The line after the last literal: the response is complete.
+      in_body = false;
+      if (dropping) {
+        dropping = false;
+        continue;
+      }
+      if (options_.expire_after_bodies == 0 || ++bodies < options_.expire_after_bodies ||
+          token_expired || !TakeExpiry()) {
+        continue;
+      }
+      Record(ProxyEvent::kExpired, index);
+      if (options_.expire_with_no) {
+        token_expired = true;
+        continue;
+      }
       std::lock_guard<std::mutex> lock(write_client);
-      if (!SendAll(client, chunk)) break;
+      SendAll(client, "* BYE Session invalidated - AccessTokenExpired\r\n");
+      break;
     }
     shutdown(client, SHUT_RDWR);
+    shutdown(server, SHUT_RDWR);
   });
   Framer f(client);
   std::string chunk;
@@ -186,23 +262,34 @@ void ImapQuirkProxy::Serve(int client, int index) {
   while (f.Next(&chunk, &line)) {
     if (line) {
       ++commands;
-      if (index == 0 && options_.throttle_after_commands > 0 &&
+      Record(ProxyEvent::kCommand, index, chunk);
+      if (index == options_.throttle_connection && options_.throttle_after_commands > 0 &&
           commands > options_.throttle_after_commands) {
         // Exchange's throttling: an explanation, then the door.
+        std::string hint =
+            "Request is throttled. Suggested Backoff Time: " + std::to_string(options_.backoff_ms) +
+            " milliseconds\r\n";
+        Record(ProxyEvent::kThrottled, index);
         std::lock_guard<std::mutex> lock(write_client);
-        SendAll(client, "* BYE Request is throttled. Suggested Backoff Time: " +
-                            std::to_string(options_.backoff_ms) + " milliseconds\r\n");
+        if (options_.throttle_with_no) SendAll(client, Tag(chunk) + " NO " + hint);
+        SendAll(client, "* BYE " + hint);
         throttled_.fetch_add(1);
         break;
       }
+      if (token_expired) {
+        std::lock_guard<std::mutex> lock(write_client);
+        SendAll(
+            client,
+            Tag(chunk) + " NO [AUTHENTICATIONFAILED] Session invalidated - AccessTokenExpired\r\n");
+        continue;
+      }
       if (options_.strip_extensions && RefusedExtendedList(chunk)) {
         // Let the server itself answer BAD, so the reply comes in order.
-        chunk = chunk.substr(0, chunk.find(' ')) + " XLISTRETURN\r\n";
+        chunk = Tag(chunk) + " XLISTRETURN\r\n";
       }
       if (!options_.bad_uids.empty() && NamesBadUid(chunk, options_.bad_uids)) {
-        std::string tag = chunk.substr(0, chunk.find(' '));
         std::lock_guard<std::mutex> lock(write_client);
-        SendAll(client, tag + " BAD Command Argument Error. 11\r\n");
+        SendAll(client, Tag(chunk) + " BAD Command Argument Error. 11\r\n");
         bad_answers_.fetch_add(1);
         continue;
       }

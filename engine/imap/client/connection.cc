@@ -157,6 +157,7 @@ Status Connection::WaitForContinuation(const std::string& tag, bool* aborted) {
 
 Result<std::string> Connection::Send(const Command& command) {
   if (!broken_.ok()) return broken_;
+  if (before_send_) MH_RETURN_IF_ERROR(before_send_());
   std::string tag = "A" + std::to_string(next_tag_++);
   std::string line = tag;
   std::string trace = tag;

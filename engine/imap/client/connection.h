@@ -79,6 +79,8 @@ class Connection {
   const ParserLimits& limits() const { return parser_.limits(); }
   void set_limits(const ParserLimits& limits) { parser_.set_limits(limits); }
   void set_alert_callback(AlertCallback cb) { alert_ = std::move(cb); }
+  // Runs before each Send; its error is returned instead of sending.
+  void set_before_send(std::function<Status()> hook) { before_send_ = std::move(hook); }
   // Read timeout of the socket underneath (IDLE waits longer than a
   // normal read); false if the transport is not a socket.
   bool SetReadTimeout(std::chrono::milliseconds timeout);
@@ -113,6 +115,7 @@ class Connection {
   uint64_t next_tag_ = 1;
   LiteralMode literal_mode_ = LiteralMode::kSynchronizing;
   AlertCallback alert_;
+  std::function<Status()> before_send_;
   Status bye_;
   Status broken_;
   bool deflate_ = false;

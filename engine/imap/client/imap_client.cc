@@ -13,6 +13,7 @@ ImapClient::ImapClient(std::unique_ptr<net::Transport> transport, const ClientOp
     : options_(options),
       conn_(std::make_unique<Connection>(std::move(transport), options.limits, options.trace)) {
   if (options_.on_alert) conn_->set_alert_callback(options_.on_alert);
+  if (options_.before_command) conn_->set_before_send(options_.before_command);
 }
 
 ImapClient::~ImapClient() = default;
@@ -197,6 +198,10 @@ Status ImapClient::FetchFlags(const SequenceSet& uids, std::optional<uint64_t> c
 }
 
 Result<std::vector<uint32_t>> ImapClient::SearchAllUids() { return imap::SearchAllUids(ctx()); }
+
+Result<std::vector<uint32_t>> ImapClient::SearchUidsFrom(uint32_t first) {
+  return imap::SearchUidsFrom(ctx(), first);
+}
 
 Status ImapClient::FetchMessages(const SequenceSet& uids, MessageHandler& handler) {
   return imap::FetchMessages(ctx(), uids, handler);

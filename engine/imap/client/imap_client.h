@@ -76,6 +76,7 @@ class ImapClient {
   Status FetchFlags(const SequenceSet& uids, std::optional<uint64_t> changed_since, bool vanished,
                     const FlagsCallback& on_flags, const VanishedCallback& on_vanished = nullptr);
   Result<std::vector<uint32_t>> SearchAllUids();
+  Result<std::vector<uint32_t>> SearchUidsFrom(uint32_t first);
   Status FetchMessages(const SequenceSet& uids, MessageHandler& handler);
   Status FetchHeaderKeys(const SequenceSet& uids, const HeaderKeysCallback& callback);
   Status Noop();

@@ -9,11 +9,10 @@
 namespace mailhoard::imap {
 namespace {
 constexpr size_t kMaxUids = 10'000'000;
-}
 
-Result<std::vector<uint32_t>> SearchAllUids(OpContext ctx) {
+Result<std::vector<uint32_t>> Search(OpContext ctx, const std::string& criteria) {
   const bool esearch = ctx.state.capabilities.Has("ESEARCH");
-  Command cmd(esearch ? "UID SEARCH RETURN (ALL) ALL" : "UID SEARCH ALL");
+  Command cmd(std::string(esearch ? "UID SEARCH RETURN (ALL) " : "UID SEARCH ") + criteria);
   std::vector<uint32_t> uids;
   auto handler = [&](Incoming& in) -> Status {
     const std::string name = ResponseName(in.response);
@@ -45,6 +44,17 @@ Result<std::vector<uint32_t>> SearchAllUids(OpContext ctx) {
   MH_RETURN_IF_ERROR(s);
   std::sort(uids.begin(), uids.end());
   uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+  return uids;
+}
+
+}  // namespace
+
+Result<std::vector<uint32_t>> SearchAllUids(OpContext ctx) { return Search(ctx, "ALL"); }
+
+Result<std::vector<uint32_t>> SearchUidsFrom(OpContext ctx, uint32_t first) {
+  MH_ASSIGN_OR_RETURN(std::vector<uint32_t> uids,
+                      Search(ctx, "UID " + std::to_string(first) + ":*"));
+  uids.erase(uids.begin(), std::lower_bound(uids.begin(), uids.end(), first));
   return uids;
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -51,6 +52,10 @@ struct ClientOptions {
   // No command line longer than this (Microsoft 365 answers longer UID
   // sets with "BAD Command Argument Error").
   size_t max_command_bytes = 4000;
+  // Called before every command is written; an error stops the command.
+  // The account's throttle gate: no connection of a throttled mailbox
+  // sends anything inside the window.
+  std::function<Status()> before_command;
 };
 
 struct SessionState {

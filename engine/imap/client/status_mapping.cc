@@ -66,8 +66,14 @@ Status TaggedStatus(const Response& tagged, std::string_view command, ErrorScope
 }
 
 Status ByeStatus(const Response& bye, std::string_view server) {
-  Status s = Status::Error(ErrorCode::kServerBye, std::string(server) + " said " + Describe(bye),
-                           ErrorScope::kAccount, RetryClass::kTransient);
+  const std::string what = std::string(server) + " said " + Describe(bye);
+  if (ToUpperAscii(bye.text).find("ACCESSTOKENEXPIRED") != std::string::npos) {
+    // Exchange: the session's token expired. A new session with a fresh
+    // token goes on; the credentials themselves are fine.
+    return Status::Error(ErrorCode::kAuth, what, ErrorScope::kAccount, RetryClass::kTransient);
+  }
+  Status s =
+      Status::Error(ErrorCode::kServerBye, what, ErrorScope::kAccount, RetryClass::kTransient);
   if (auto backoff = SuggestedBackoff(bye.text)) return s.WithRetryAfter(*backoff);
   return s;
 }

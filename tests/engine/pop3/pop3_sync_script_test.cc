@@ -36,7 +36,7 @@ struct ScriptedAccount {
     o.client.max_message_line = 1000;
     o.credentials = Password("joe", "pw", AuthMethod::kUserPass);
     o.mode = mode;
-    o.attempts = 1;
+    o.retry.attempts = 1;
     o.on_warning = [this](std::string_view w) { warnings.emplace_back(w); };
     ScriptTransport script(steps);
     o.connect = [&](const ClientOptions& co) {

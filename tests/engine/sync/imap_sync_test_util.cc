@@ -59,7 +59,7 @@ ImapSyncOptions SyncFixture::Options(uint16_t port) {
   o.credentials.user = user.name;
   o.credentials.secret = [password]() -> Result<std::string> { return password; };
   o.connections = 3;
-  o.backoff = std::chrono::milliseconds(10);
+  o.retry.backoff = std::chrono::milliseconds(10);
   return o;
 }
 

@@ -29,6 +29,16 @@ TEST_CASE("FlagSet is canonical: order, case, duplicates and \\Recent do not mat
   CHECK(FlagSet::Parse("") == FlagSet());
 }
 
+TEST_CASE("Unarchived names every listed UID the index holds no row for") {
+  std::vector<LocalMessage> local;
+  for (uint32_t uid : {2u, 3u, 7u}) local.push_back({uid, uid, FlagSet(), false, false});
+  using V = std::vector<uint32_t>;
+  CHECK(Unarchived(local, V{1, 2, 3, 4, 7, 9}) == V{1, 4, 9});
+  CHECK(Unarchived(local, V{2, 3, 7}).empty());
+  CHECK(Unarchived({}, V{5, 6}) == V{5, 6});
+  CHECK(Unarchived(local, {}).empty());
+}
+
 TEST_CASE("DecideFolder opens only folders whose state moved") {
   RemoteFolderState remote{7, 101, 100, 555};
   CHECK(DecideFolder(remote, LocalFolderState{}) == FolderAction::kFull);

@@ -2,6 +2,7 @@
 // drain, delete_after_days, connection lost before QUIT, a crash between
 // file and index, dot-stuffed lines and a 20 MB message in flat memory.
 #include "engine/sync/pop3_sync.h"
+#include "tests/engine/core/fake_clock.h"
 #include "tests/support/sanitizers.h"
 
 #include <sys/wait.h>
@@ -71,8 +72,8 @@ struct Pop3Fixture {
     std::string password = user.password;
     o.credentials.user = user.name;
     o.credentials.secret = [password]() -> Result<std::string> { return password; };
-    o.backoff = std::chrono::milliseconds(10);
-    o.sleep = [](std::chrono::milliseconds) {};
+    static mailhoard::testing::FakeClock clock;  // backoff without waiting
+    o.clock = &clock;
     return o;
   }
 
@@ -186,7 +187,7 @@ TEST_CASE("drain: connection lost after DELE, before QUIT, loses and duplicates 
   std::vector<std::string> before = fx.ServerBytes();
   Pop3SyncOptions o = fx.Options(false);
   o.mode = Pop3Mode::kDrain;
-  o.attempts = 1;
+  o.retry.attempts = 1;
   o.before_quit = [](pop3::Pop3Client& client) { client.Abort(); };
   auto cut = fx.Run(o);
   CHECK_FALSE(cut.ok());
