@@ -20,7 +20,7 @@ constexpr std::string_view kAccountKeys[] = {"provider",      "protocol",
                                              "durability",    "line_endings",
                                              "dedupe",        "folders",
                                              "compress",      "oauth"};
-constexpr std::string_view kFolderKeys[] = {"include", "exclude", "rename"};
+constexpr std::string_view kFolderKeys[] = {"include", "exclude", "preset_excludes", "rename"};
 constexpr std::string_view kOAuthKeys[] = {"flow",
                                            "client_id",
                                            "tenant",
@@ -174,6 +174,9 @@ Status ReadFolders(const TableReader& account, const ParseContext& ctx, AccountC
   MH_RETURN_IF_ERROR(r.CheckKeys(kFolderKeys));
   MH_RETURN_IF_ERROR(r.ReadStringArray("include", &a->folders.include));
   MH_RETURN_IF_ERROR(r.ReadStringArray("exclude", &a->folders.exclude));
+  bool preset_excludes = true;
+  MH_RETURN_IF_ERROR(r.ReadBool("preset_excludes", &preset_excludes));
+  if (!preset_excludes) a->folders.preset_exclude.clear();
   const toml::table* rename = nullptr;
   MH_RETURN_IF_ERROR(r.ReadTable("rename", &rename));
   if (rename == nullptr) return Status::Ok();
@@ -362,6 +365,7 @@ Result<AccountConfig> ParseAccount(const std::string& name, const TableReader& r
            "no fsync: a crash or power loss can lose recently archived mail "
            "(and with policy drain/mirror the server copy is gone too)");
   }
+  if (preset && a.protocol == Protocol::kImap) a.folders.preset_exclude = preset->non_mail_folders;
   MH_RETURN_IF_ERROR(ReadFolders(r, ctx, &a));
   return a;
 }

@@ -81,6 +81,10 @@ std::string ConfigSummaryText(const Config& c) {
       o << "  folders:     include " << Join(a.folders.include);
       if (!a.folders.exclude.empty()) o << "; exclude " << Join(a.folders.exclude);
       o << "\n";
+      if (!a.folders.preset_exclude.empty()) {
+        o << "  preset:      excludes " << Join(a.folders.preset_exclude)
+          << " (preset_excludes = false to sync them)\n";
+      }
       for (const auto& [from, to] : a.folders.rename) {
         o << "  rename:      " << from << " -> " << to << "\n";
       }
@@ -123,6 +127,7 @@ std::string ConfigSummaryJson(const Config& c) {
         {"folders",
          {{"include", a.folders.include},
           {"exclude", a.folders.exclude},
+          {"preset_exclude", a.folders.preset_exclude},
           {"rename", a.folders.rename}}},
     };
     if (a.delete_after_days) aj["delete_after_days"] = *a.delete_after_days;

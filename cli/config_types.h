@@ -44,7 +44,16 @@ struct FolderSelection {
   // '%' anything except the hierarchy delimiter.
   std::vector<std::string> include = {"*"};
   std::vector<std::string> exclude;
+  // The provider preset's non-mail folders (Exchange's Calendar, Contacts,
+  // …), left out unless `preset_excludes = false`.
+  std::vector<std::string> preset_exclude;
   std::map<std::string, std::string> rename;  // remote name -> local name
+
+  std::vector<std::string> AllExcludes() const {
+    std::vector<std::string> all = exclude;
+    all.insert(all.end(), preset_exclude.begin(), preset_exclude.end());
+    return all;
+  }
 };
 
 struct OAuthConfig {

@@ -17,6 +17,14 @@ const ProviderPreset kMicrosoft365 = {
     .max_connections = 3,
     .supports_client_credentials = true,
     .default_tenant = "organizations",
+    // Exchange shows its calendar, contacts, tasks, notes and journal over
+    // IMAP as folders of stub messages, and keeps sync logs and unsent mail
+    // in folders of their own: none of it is the user's mail. The names are
+    // the English defaults; a mailbox created in another language has
+    // localised ones (docs/config.md).
+    .non_mail_folders = {"Calendar", "Calendar/*", "Contacts", "Contacts/*", "Tasks", "Tasks/*",
+                         "Notes", "Notes/*", "Journal", "Journal/*", "Conversation History",
+                         "Conversation History/*", "Sync Issues", "Sync Issues/*", "Outbox"},
 };
 
 // Gmail allows 15 simultaneous IMAP connections per account, shared with the
@@ -32,6 +40,9 @@ const ProviderPreset kGmail = {
     // access goes through service accounts with domain-wide delegation.
     .supports_client_credentials = false,
     .default_tenant = "",
+    // Gmail's labels are all mail; [Gmail]/All Mail duplicates the others,
+    // but is the only home of archived mail, so it stays in.
+    .non_mail_folders = {},
 };
 
 }  // namespace

@@ -25,6 +25,8 @@ struct ProviderPreset {
   int max_connections;  // the account's `connections` is capped to this
   bool supports_client_credentials;
   std::string default_tenant;  // empty: the provider has no tenants
+  // Folders that hold no mail, as folder patterns: excluded by default.
+  std::vector<std::string> non_mail_folders;
 };
 
 // nullptr for Provider::kNone.

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
@@ -19,6 +20,9 @@ namespace {
 struct Row {
   imap::MailboxInfo box;
   bool selected = false;
+  std::string excluded_by;  // "preset", "config" or "" when selected
+  uint64_t unfetchable = 0;
+  std::string unfetchable_reason;  // one of them, as an example
   std::string local_path;
   bool local_known = false;  // from the index, not predicted
 };
@@ -30,15 +34,18 @@ std::string Attributes(const imap::MailboxInfo& b) {
 }
 
 nlohmann::json RowJson(const Row& r) {
-  nlohmann::json j = {{"name", r.box.name},
-                      {"raw_name", r.box.raw_name},
-                      {"delimiter", r.box.delimiter ? std::string(1, *r.box.delimiter) : ""},
-                      {"special_use", r.box.special_use},
-                      {"attributes", r.box.attributes},
-                      {"noselect", r.box.noselect},
-                      {"selected", r.selected},
-                      {"local_path", r.local_path},
-                      {"local_path_known", r.local_known}};
+  nlohmann::json j = {
+      {"name", r.box.name},
+      {"raw_name", r.box.raw_name},
+      {"delimiter", r.box.delimiter ? std::string(1, *r.box.delimiter) : ""},
+      {"special_use", r.box.special_use},
+      {"attributes", r.box.attributes},
+      {"noselect", r.box.noselect},
+      {"selected", r.selected},
+      {"excluded_by", r.excluded_by.empty() ? nlohmann::json() : nlohmann::json(r.excluded_by)},
+      {"unfetchable", r.unfetchable},
+      {"local_path", r.local_path},
+      {"local_path_known", r.local_known}};
   if (r.box.status) {
     const auto& s = *r.box.status;
     auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
@@ -50,7 +57,7 @@ nlohmann::json RowJson(const Row& r) {
   return j;
 }
 
-void PrintRow(std::ostream& out, const Row& r) {
+void PrintRow(std::ostream& out, const Row& r, const std::string& provider) {
   char counts[160] = "";
   if (r.box.status) {
     const auto& s = *r.box.status;
@@ -69,11 +76,42 @@ void PrintRow(std::ostream& out, const Row& r) {
   if (r.box.noselect) {
     out << "not selectable (holds only subfolders)";
   } else {
-    out << counts << "; " << (r.selected ? "synced" : "not synced") << " -> "
-        << (r.local_path.empty() ? "(account root)" : r.local_path)
+    out << counts << "; ";
+    if (r.selected) {
+      out << "synced";
+    } else if (r.excluded_by == "preset") {
+      out << "not synced (no mail: excluded by the " << provider
+          << " preset; preset_excludes = false syncs it)";
+    } else {
+      out << "not synced";
+    }
+    out << " -> " << (r.local_path.empty() ? "(account root)" : r.local_path)
         << (r.local_known ? "" : " (new)");
   }
   out << "\n";
+  if (r.unfetchable > 0) {
+    out << "      " << r.unfetchable << " message" << (r.unfetchable == 1 ? "" : "s")
+        << " not yet archived (the server would not deliver "
+        << (r.unfetchable == 1 ? "it" : "them") << ": " << r.unfetchable_reason
+        << "); asked for again on every sync\n";
+  }
+}
+
+// How many messages of `f` the server listed but would not deliver, and
+// the reason recorded for the first of them.
+std::pair<uint64_t, std::string> UnfetchableIn(index::Index& idx, const index::FolderRecord& f) {
+  std::pair<uint64_t, std::string> out{0, ""};
+  auto uids = idx.ListUids(f.id, f.uidvalidity);
+  if (!uids.ok()) return out;
+  for (const auto& u : *uids) {
+    if (!u.unfetchable || u.expunged) continue;
+    if (out.first++ == 0) {
+      if (auto m = idx.FindMessage(f.id, f.uidvalidity, u.uid); m.ok() && m->has_value()) {
+        out.second = (*m)->unfetchable_reason;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -124,12 +162,17 @@ int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
 
   // Local paths the index already assigned (stable once given).
   std::map<std::string, std::string> known;
+  std::map<std::string, std::pair<uint64_t, std::string>> unfetchable;  // by remote name
   if (auto idx = OpenIndexReadOnly(*account); idx.ok()) {
     if (auto folders = (*idx)->ListFolders(); folders.ok()) {
-      for (const auto& f : *folders) known[f.remote_name] = f.local_path;
+      for (const auto& f : *folders) {
+        known[f.remote_name] = f.local_path;
+        if (auto u = UnfetchableIn(**idx, f); u.first > 0) unfetchable[f.remote_name] = u;
+      }
     }
   }
-  sync::FolderFilter filter(account->folders.include, account->folders.exclude);
+  sync::FolderFilter filter(account->folders.include, account->folders.AllExcludes());
+  sync::FolderFilter by_config(account->folders.include, account->folders.exclude);
   maildir::FolderPathMapper mapper(account->layout == Layout::kNested
                                        ? maildir::Layout::kNested
                                        : maildir::Layout::kMaildirPlusPlus);
@@ -139,7 +182,13 @@ int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
     if (box.nonexistent) continue;
     Row r;
     r.selected = !box.noselect && filter.Matches(box.name, box.delimiter);
+    if (!r.selected && !box.noselect) {
+      r.excluded_by = by_config.Matches(box.name, box.delimiter) ? "preset" : "config";
+    }
     selected += r.selected;
+    if (auto it = unfetchable.find(box.raw_name); it != unfetchable.end()) {
+      std::tie(r.unfetchable, r.unfetchable_reason) = it->second;
+    }
     if (auto it = known.find(box.raw_name); it != known.end()) {
       r.local_path = it->second;
       r.local_known = true;
@@ -162,7 +211,7 @@ int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
   }
   ctx.out << account->name << ": " << rows.size() << " folder" << (rows.size() == 1 ? "" : "s")
           << " on the server, " << selected << " selected by [folders] (+ synced, - not)\n";
-  for (const auto& r : rows) PrintRow(ctx.out, r);
+  for (const auto& r : rows) PrintRow(ctx.out, r, ToString(account->provider));
   return kExitOk;
 }
 

@@ -82,7 +82,7 @@ sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCre
   o.credentials.method = ImapAuthFor(account);
   o.credentials.secret = creds.secret;
   o.credentials.refresh = creds.refresh;
-  o.filter = sync::FolderFilter(account.folders.include, account.folders.exclude);
+  o.filter = sync::FolderFilter(account.folders.include, account.folders.AllExcludes());
   o.renames = account.folders.rename;
   o.policy = account.policy == Policy::kMirror ? sync::Policy::kMirror : sync::Policy::kArchive;
   o.connections = account.connections;

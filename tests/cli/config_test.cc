@@ -1,4 +1,5 @@
 #include "cli/config.h"
+#include "engine/sync/folder_filter.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -111,6 +112,47 @@ TEST_CASE("defaults for a plain imap account", "[config]") {
   CHECK(c->source_path == "t.toml");
 }
 
+TEST_CASE("the microsoft365 preset leaves Exchange's non-mail folders out", "[config]") {
+  const std::string m365 = R"(archive = "/a"
+[accounts.work]
+provider = "microsoft365"
+user = "u@example.org"
+[accounts.work.oauth]
+client_id = "c"
+)";
+  Result<Config> c = Parse(m365);
+  REQUIRE(c.ok());
+  const FolderSelection& f = c->accounts[0].folders;
+  CHECK(f.exclude.empty());
+  sync::FolderFilter filter(f.include, f.AllExcludes());
+  for (const char* name :
+       {"Calendar", "Calendar/Birthdays", "Contacts", "Contacts/Skype", "Tasks", "Notes", "Journal",
+        "Conversation History", "Conversation History/Team Chat", "Sync Issues",
+        "Sync Issues/Conflicts", "Sync Issues/Local Failures", "Outbox"}) {
+    INFO(name);
+    CHECK_FALSE(filter.Matches(name, '/'));
+  }
+  for (const char* name : {"INBOX", "Sent Items", "Archive", "Inbox/Calendar invites",
+                           "Calendars of 2019", "Notes from meetings"}) {
+    INFO(name);
+    CHECK(filter.Matches(name, '/'));
+  }
+  // Overridable: all of them come back, and the user's own excludes stay.
+  Result<Config> all = Parse(m365 +
+                             "[accounts.work.folders]\npreset_excludes = false\n"
+                             "exclude = [\"Junk Email\"]\n");
+  REQUIRE(all.ok());
+  const FolderSelection& g = all->accounts[0].folders;
+  CHECK(g.preset_exclude.empty());
+  sync::FolderFilter everything(g.include, g.AllExcludes());
+  CHECK(everything.Matches("Calendar", '/'));
+  CHECK_FALSE(everything.Matches("Junk Email", '/'));
+  // Other providers and plain servers exclude nothing by default.
+  Result<Config> plain = Parse(kBase);
+  REQUIRE(plain.ok());
+  CHECK(plain->accounts[0].folders.preset_exclude.empty());
+}
+
 TEST_CASE("ports follow protocol and tls", "[config]") {
   CHECK(Parse(kBase + "tls = \"starttls\"\n")->accounts[0].port == 143);
   CHECK(Parse(kBase + "protocol = \"pop3\"\n")->accounts[0].port == 995);
@@ -153,7 +195,7 @@ TEST_CASE("unknown keys are errors at every level, with suggestions", "[config][
   const std::string far = ErrorOf(kBase + "[accounts.work.folders]\nzzzzzz = 1\n");
   CHECK(far ==
         "t.toml:7:1: accounts.work.folders.zzzzzz: unknown key; expected one of include, "
-        "exclude, rename");
+        "exclude, preset_excludes, rename");
 }
 
 TEST_CASE("the first unknown key in file order is reported", "[config][errors]") {
