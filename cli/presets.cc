@@ -18,10 +18,9 @@ const ProviderPreset kMicrosoft365 = {
     .supports_client_credentials = true,
     .default_tenant = "organizations",
     // Exchange shows its calendar, contacts, tasks, notes and journal over
-    // IMAP as folders of stub messages, and keeps sync logs and unsent mail
-    // in folders of their own: none of it is the user's mail. The names are
-    // the English defaults; a mailbox created in another language has
-    // localised ones (docs/config.md).
+    // IMAP as folders of messages that only stand for those items, and keeps sync logs and unsent
+    // mail in folders of their own: none of it is the user's mail. The names are the English
+    // defaults; a mailbox created in another language has localised ones (docs/config.md).
     .non_mail_folders = {"Calendar", "Calendar/*", "Contacts", "Contacts/*", "Tasks", "Tasks/*",
                          "Notes", "Notes/*", "Journal", "Journal/*", "Conversation History",
                          "Conversation History/*", "Sync Issues", "Sync Issues/*", "Outbox"},

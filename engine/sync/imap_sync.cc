@@ -22,20 +22,9 @@ bool Cancelled(const ImapSyncOptions& o) { return o.cancel && o.cancel->load(); 
 struct AccountRun {
   explicit AccountRun(const ImapSyncOptions& options)
       : o(options),
-        pacer(options.retry, options.clock, options.cancel,
-              [this](std::chrono::milliseconds window) {
-                if (o.on_progress) {
-                  ProgressEvent e;
-                  e.paused = window;
-                  o.on_progress(e);
-                }
-              }),
+        pacer(options.retry, options.clock, options.cancel, ReportPauses(options.on_progress)),
         client(options.client) {
     client.before_command = [this] { return pacer.gate().Wait(); };
-  }
-
-  bool Backoff(const Status& failure, int* attempt, int* throttles) {
-    return pacer.Backoff(failure, attempt, throttles);
   }
 
   Result<std::unique_ptr<imap::ImapClient>> Connect() {
@@ -126,7 +115,7 @@ void Worker(Archive& archive, AccountRun& run, const std::vector<FolderTask>& ta
         if (!connected.ok()) {
           status = connected.status();
           if (status.retry() == RetryClass::kAuth || !status.transient()) break;
-          if (!run.Backoff(status, &attempt, &throttles)) break;
+          if (!run.pacer.Backoff(status, &attempt, &throttles)) break;
           continue;
         }
         client = std::move(connected).value();
@@ -143,7 +132,7 @@ void Worker(Archive& archive, AccountRun& run, const std::vector<FolderTask>& ta
       // A multi-hour folder outlives several tokens and the odd dropped
       // connection: an attempt that archived something was not wasted.
       if (result.fetched + result.unfetchable > done_before) attempt = 0;
-      if (!run.Backoff(status, &attempt, &throttles)) break;
+      if (!run.pacer.Backoff(status, &attempt, &throttles)) break;
     }
     result.status = status;
     if (status.retry() == RetryClass::kAuth) {
@@ -194,7 +183,7 @@ SyncResult SyncImapAccount(Archive& archive, const ImapSyncOptions& o) {
       s = listed.status();
     }
     if (!s.transient() || s.retry() == RetryClass::kAuth || Cancelled(o) ||
-        !run.Backoff(s, &attempt, &throttles)) {
+        !run.pacer.Backoff(s, &attempt, &throttles)) {
       result.status = s;
       return result;
     }

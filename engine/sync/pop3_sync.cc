@@ -373,13 +373,7 @@ SyncResult SyncPop3Account(Archive& archive, const Pop3SyncOptions& o) {
   result.folders_listed = 1;
   Status status;
   bool logged_in = false;
-  Pacer pacer(o.retry, o.clock, o.cancel, [&o](std::chrono::milliseconds window) {
-    if (o.on_progress) {
-      ProgressEvent e;
-      e.paused = window;
-      o.on_progress(e);
-    }
-  });
+  Pacer pacer(o.retry, o.clock, o.cancel, ReportPauses(o.on_progress));
   for (int attempt = 0, throttles = 0;;) {
     if (Cancelled(o)) {
       status = CancelledStatus();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,5 +50,17 @@ struct ProgressEvent {
   // waits this long (the other fields are empty).
   std::chrono::milliseconds paused{0};
 };
+
+// A Pacer's pause callback that reports each throttle window as a
+// ProgressEvent (nothing when `on_progress` is empty).
+inline std::function<void(std::chrono::milliseconds)> ReportPauses(
+    const std::function<void(const ProgressEvent&)>& on_progress) {
+  return [&on_progress](std::chrono::milliseconds window) {
+    if (!on_progress) return;
+    ProgressEvent e;
+    e.paused = window;
+    on_progress(e);
+  };
+}
 
 }  // namespace mailhoard::sync

@@ -76,10 +76,10 @@ TEST_CASE("The microsoft365 preset lists Exchange's non-mail folders as excluded
   CliHarness h(DovecotServer::Shared());
   const std::string& u = h.user().name;
   h.server().Deliver(u, "INBOX", Message("m1"));
-  int stub = 0;
+  int item = 0;
   for (const char* f : {"Calendar", "Contacts", "Outbox", "Sync Issues", "Sync Issues/Conflicts"}) {
     h.server().CreateFolder(u, f);
-    h.server().Deliver(u, f, Message("stub" + std::to_string(++stub)));
+    h.server().Deliver(u, f, Message("item" + std::to_string(++item)));
   }
   h.server().CreateFolder(u, "Notes from meetings");
   h.server().Deliver(u, "Notes from meetings", Message("n1"));
