@@ -17,19 +17,27 @@ printf '#!/bin/sh\nprintf "install ok installed"\n' >"$WORK/bin/dpkg-query"
 # cmake: fails the configure or the build when $SHIM_CMAKE_FAIL says so.
 cat >"$WORK/bin/cmake" <<'SH'
 #!/bin/sh
+echo "cmake $*" >>"$SHIM_LOG"
 case "$1" in
   --build) [ "$SHIM_CMAKE_FAIL" = build ] && { echo "ninja: build stopped: shim" >&2; exit 1; } ;;
+  --install) [ "$SHIM_CMAKE_FAIL" = install ] && { echo "CMake Error: shimmed install failure" >&2; exit 1; } ;;
   *) [ "$SHIM_CMAKE_FAIL" = configure ] && { echo "CMake Error: shimmed configure failure"; exit 1; } ;;
 esac
 exit 0
 SH
 chmod +x "$WORK/bin/"*
 
-run() {  # name expected-rc SHIM_CMAKE_FAIL
+LOG="$WORK/cmake.log"
+run() {  # name expected-rc SHIM_CMAKE_FAIL [command [VAR=VALUE...]]
   CASE=$1
-  OUT=$(env PATH="$WORK/bin:$PATH" SHIM_CMAKE_FAIL="$3" "$WORK/tree/mailhoard-dev" build 2>&1 </dev/null)
+  local want=$2 cmake_fail=$3 cmd=${4:-build}
+  shift 3
+  [ $# -gt 0 ] && shift
+  : >"$LOG"
+  OUT=$(env PATH="$WORK/bin:$PATH" SHIM_CMAKE_FAIL="$cmake_fail" SHIM_LOG="$LOG" "$@" \
+    "$WORK/tree/mailhoard-dev" "$cmd" 2>&1 </dev/null)
   local rc=$?
-  [ "$rc" -eq "$2" ] || fail "exit $rc, want $2"
+  [ "$rc" -eq "$want" ] || fail "exit $rc, want $want"
 }
 fail() {
   echo "FAIL [$CASE]: $*" >&2
@@ -47,6 +55,20 @@ expect_output "mailhoard-dev: cmake configure of build failed"
 
 run build-fails 1 build
 expect_output 'mailhoard-dev: failed in step "build mailhoard" (exit 1): cmake --build'
+
+# A user install: configured for the prefix, user units where the user's
+# systemd looks, then cmake --install.
+run install 0 "" install PREFIX="$WORK/prefix" HOME="$WORK/home"
+grep -qF -- "-DCMAKE_INSTALL_PREFIX=$WORK/prefix -DMAILHOARD_SYSTEMD_USER_DIR=share/systemd/user" "$LOG" ||
+  fail "configure lacks the prefix: $(cat "$LOG")"
+grep -qF -- "cmake --install $WORK/tree/build" "$LOG" || fail "no cmake --install: $(cat "$LOG")"
+expect_output "installed $WORK/prefix/bin/mailhoard"
+
+run install-default-prefix 0 "" install HOME="$WORK/home"
+grep -qF -- "-DCMAKE_INSTALL_PREFIX=$WORK/home/.local " "$LOG" || fail "default prefix is not ~/.local"
+
+run install-fails 1 install install PREFIX="$WORK/prefix"
+expect_output "mailhoard-dev: failed in step \"install into $WORK/prefix\" (exit 1): cmake --install"
 
 if [ "$FAILURES" -ne 0 ]; then
   echo "$FAILURES check(s) failed" >&2

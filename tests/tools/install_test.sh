@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `cmake --install` from a built tree, once with --prefix and once with
+# DESTDIR: checks every file lands where it should, the installed binary runs,
+# and the installed unit names the configured binary path.
+#
+#   install_test.sh BUILD_DIR CONFIGURED_PREFIX
+set -uo pipefail
+BUILD=$1
+CONFIGURED_PREFIX=$2
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+FAILURES=0
+fail() { echo "FAIL [$CASE]: $*" >&2; FAILURES=$((FAILURES + 1)); }
+
+check_tree() {  # root (the prefix as seen on disk)
+  local root=$1 f
+  for f in bin/mailhoard \
+           lib/systemd/user/mailhoard.service lib/systemd/user/mailhoard.timer \
+           share/doc/mailhoard/README.md share/doc/mailhoard/config.md \
+           share/doc/mailhoard/config.example.toml share/doc/mailhoard/scheduling.md \
+           share/doc/mailhoard/cron.example; do
+    [ -f "$root/$f" ] || fail "missing $f"
+  done
+  [ -x "$root/bin/mailhoard" ] || fail "bin/mailhoard not executable"
+  "$root/bin/mailhoard" --version | grep -q '^mailhoard ' || fail "installed mailhoard --version"
+  grep -qx "ExecStart=$CONFIGURED_PREFIX/bin/mailhoard -q sync" \
+    "$root/lib/systemd/user/mailhoard.service" || fail "unit ExecStart is not $CONFIGURED_PREFIX/bin/mailhoard"
+}
+
+CASE=prefix
+cmake --install "$BUILD" --prefix "$WORK/prefix" >"$WORK/prefix.log" 2>&1 || { cat "$WORK/prefix.log"; fail "cmake --install --prefix"; }
+check_tree "$WORK/prefix"
+
+CASE=destdir
+DESTDIR="$WORK/destdir" cmake --install "$BUILD" >"$WORK/destdir.log" 2>&1 || { cat "$WORK/destdir.log"; fail "DESTDIR cmake --install"; }
+check_tree "$WORK/destdir$CONFIGURED_PREFIX"
+
+if [ "$FAILURES" -ne 0 ]; then
+  echo "$FAILURES check(s) failed" >&2
+  exit 1
+fi
+echo "cmake --install: prefix and DESTDIR installs complete"
