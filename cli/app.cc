@@ -78,6 +78,7 @@ int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostr
   AddVerifyCommand(app, ctx);
   AddExportCommand(app, ctx);
   AddConfigCommand(app, ctx);
+  AddHelpFormatCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

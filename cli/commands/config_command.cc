@@ -81,6 +81,14 @@ int RunConfigPath(CommandContext& ctx) {
   return kExitOk;
 }
 
+// One account name a line, for the shell completions.
+int RunConfigAccounts(CommandContext& ctx) {
+  Result<Config> config = ctx.LoadConfigOrReport();
+  if (!config.ok()) return kExitUsage;
+  for (const AccountConfig& account : config->accounts) ctx.out << account.name << "\n";
+  return kExitOk;
+}
+
 int RunConfigCheck(CommandContext& ctx) {
   Result<Config> config = ctx.LoadConfigOrReport();
   if (!config.ok()) return kExitUsage;
@@ -129,6 +137,10 @@ void AddConfigCommand(CLI::App& app, CommandContext& ctx) {
   CLI::App* path = config->add_subcommand(
       "path", "Print which config file is used and why (-c, $XDG_CONFIG_HOME, $HOME)");
   path->callback([&ctx] { ctx.exit_code = RunConfigPath(ctx); });
+
+  CLI::App* accounts = config->add_subcommand("accounts", "Print the account names");
+  accounts->group("");  // hidden: what the shell completions call
+  accounts->callback([&ctx] { ctx.exit_code = RunConfigAccounts(ctx); });
 }
 
 }  // namespace mailhoard::cli

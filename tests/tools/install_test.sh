@@ -18,10 +18,13 @@ check_tree() {  # root (the prefix as seen on disk)
            lib/systemd/user/mailhoard.service lib/systemd/user/mailhoard.timer \
            share/doc/mailhoard/README.md share/doc/mailhoard/config.md \
            share/doc/mailhoard/config.example.toml share/doc/mailhoard/scheduling.md \
-           share/doc/mailhoard/cron.example; do
+           share/doc/mailhoard/cron.example share/man/man1/mailhoard.1 \
+           share/bash-completion/completions/mailhoard share/zsh/site-functions/_mailhoard \
+           share/fish/vendor_completions.d/mailhoard.fish; do
     [ -f "$root/$f" ] || fail "missing $f"
   done
   [ -x "$root/bin/mailhoard" ] || fail "bin/mailhoard not executable"
+  grep -q '^\.TH MAILHOARD 1' "$root/share/man/man1/mailhoard.1" || fail "mailhoard.1 is not a man page"
   "$root/bin/mailhoard" --version | grep -q '^mailhoard ' || fail "installed mailhoard --version"
   grep -qx "ExecStart=$CONFIGURED_PREFIX/bin/mailhoard -q sync" \
     "$root/lib/systemd/user/mailhoard.service" || fail "unit ExecStart is not $CONFIGURED_PREFIX/bin/mailhoard"
