@@ -8,28 +8,27 @@ install(TARGETS mailhoard RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # The systemd user units name the installed binary by its full path, so the
 # units in the package (/usr/bin), a /usr/local install and a user install
 # (~/.local/bin, as contrib/systemd/mailhoard.service says) all agree with
-# where the binary actually went. The prefix is fixed at configure time, as
-# for any unit file; `cmake --install --prefix` elsewhere keeps the configured
-# ExecStart (the install test checks the configured one).
-set(MH_UNIT_BINARY ${CMAKE_INSTALL_FULL_BINDIR}/mailhoard)
-file(READ ${PROJECT_SOURCE_DIR}/contrib/systemd/mailhoard.service MH_UNIT_TEXT)
-string(REPLACE "ExecStart=%h/.local/bin/mailhoard" "ExecStart=${MH_UNIT_BINARY}"
-       MH_UNIT_TEXT "${MH_UNIT_TEXT}")
-string(REPLACE "# Install: see docs/scheduling.md (copy to ~/.config/systemd/user/).\n"
-       "# Installed with mailhoard: systemctl --user enable --now mailhoard.timer\n"
-       MH_UNIT_TEXT "${MH_UNIT_TEXT}")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-             ${PROJECT_SOURCE_DIR}/contrib/systemd/mailhoard.service)
-file(WRITE ${PROJECT_BINARY_DIR}/contrib/systemd/mailhoard.service "${MH_UNIT_TEXT}")
-
+# where the binary actually went. The path is written at install time, from
+# the prefix actually installed to (`--prefix`, CPack's /usr), not the
+# configured one.
 # systemd looks for packaged user units in <prefix>/lib/systemd/user (both
 # /usr/lib/systemd/user and /usr/local/lib/systemd/user are on its search
 # path), not in the multiarch libdir.
 set(MAILHOARD_SYSTEMD_USER_DIR lib/systemd/user CACHE STRING
     "Where the systemd user units are installed, relative to the prefix")
-install(FILES ${PROJECT_BINARY_DIR}/contrib/systemd/mailhoard.service
-              ${PROJECT_SOURCE_DIR}/contrib/systemd/mailhoard.timer
+install(FILES ${PROJECT_SOURCE_DIR}/contrib/systemd/mailhoard.timer
         DESTINATION ${MAILHOARD_SYSTEMD_USER_DIR})
+install(CODE "
+  file(READ \"${PROJECT_SOURCE_DIR}/contrib/systemd/mailhoard.service\" unit)
+  string(REPLACE \"ExecStart=%h/.local/bin/mailhoard\"
+         \"ExecStart=\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/mailhoard\" unit \"\${unit}\")
+  string(REPLACE \"# Install: see docs/scheduling.md (copy to ~/.config/systemd/user/).\"
+         \"# Installed with mailhoard: systemctl --user enable --now mailhoard.timer\" unit \"\${unit}\")
+  set(dest \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${MAILHOARD_SYSTEMD_USER_DIR}\")
+  message(STATUS \"Installing: \${dest}/mailhoard.service\")
+  file(MAKE_DIRECTORY \"\${dest}\")
+  file(WRITE \"\${dest}/mailhoard.service\" \"\${unit}\")
+")
 
 install(FILES README.md docs/config.md docs/config.example.toml docs/scheduling.md
               docs/architecture.md contrib/cron.example
@@ -42,11 +41,18 @@ set(MH_GENERATED_DOCS ${PROJECT_BINARY_DIR}/cli/generated/share)
 install(FILES ${MH_GENERATED_DOCS}/mailhoard.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${MH_GENERATED_DOCS}/mailhoard.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME mailhoard)
-if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  set(MH_ZSH_DIR ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
-else()
-  set(MH_ZSH_DIR ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
-endif()
-install(FILES ${MH_GENERATED_DOCS}/_mailhoard DESTINATION ${MH_ZSH_DIR})
+# The directory is chosen at install time, from the prefix installed to.
+install(CODE "
+  if(CMAKE_INSTALL_PREFIX STREQUAL \"/usr\")
+    set(zsh_dir vendor-completions)
+  else()
+    set(zsh_dir site-functions)
+  endif()
+  # file(INSTALL) adds $DESTDIR itself.
+  set(dest \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/zsh/\${zsh_dir}\")
+  file(INSTALL \"${MH_GENERATED_DOCS}/_mailhoard\" DESTINATION \"\${dest}\")
+")
 install(FILES ${MH_GENERATED_DOCS}/mailhoard.fish
         DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+
+include(cmake/package.cmake)

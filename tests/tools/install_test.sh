@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `cmake --install` from a built tree, once with --prefix and once with
 # DESTDIR: checks every file lands where it should, the installed binary runs,
-# and the installed unit names the configured binary path.
+# and the installed unit names the binary of that install.
 #
 #   install_test.sh BUILD_DIR CONFIGURED_PREFIX
 set -uo pipefail
@@ -12,8 +12,8 @@ trap 'rm -rf "$WORK"' EXIT
 FAILURES=0
 fail() { echo "FAIL [$CASE]: $*" >&2; FAILURES=$((FAILURES + 1)); }
 
-check_tree() {  # root (the prefix as seen on disk)
-  local root=$1 f
+check_tree() {  # root (the prefix as seen on disk), prefix (as the system will see it)
+  local root=$1 prefix=$2 f
   for f in bin/mailhoard \
            lib/systemd/user/mailhoard.service lib/systemd/user/mailhoard.timer \
            share/doc/mailhoard/README.md share/doc/mailhoard/config.md \
@@ -26,17 +26,17 @@ check_tree() {  # root (the prefix as seen on disk)
   [ -x "$root/bin/mailhoard" ] || fail "bin/mailhoard not executable"
   grep -q '^\.TH MAILHOARD 1' "$root/share/man/man1/mailhoard.1" || fail "mailhoard.1 is not a man page"
   "$root/bin/mailhoard" --version | grep -q '^mailhoard ' || fail "installed mailhoard --version"
-  grep -qx "ExecStart=$CONFIGURED_PREFIX/bin/mailhoard -q sync" \
-    "$root/lib/systemd/user/mailhoard.service" || fail "unit ExecStart is not $CONFIGURED_PREFIX/bin/mailhoard"
+  grep -qx "ExecStart=$prefix/bin/mailhoard -q sync" \
+    "$root/lib/systemd/user/mailhoard.service" || fail "unit ExecStart is not $prefix/bin/mailhoard"
 }
 
 CASE=prefix
 cmake --install "$BUILD" --prefix "$WORK/prefix" >"$WORK/prefix.log" 2>&1 || { cat "$WORK/prefix.log"; fail "cmake --install --prefix"; }
-check_tree "$WORK/prefix"
+check_tree "$WORK/prefix" "$WORK/prefix"
 
 CASE=destdir
 DESTDIR="$WORK/destdir" cmake --install "$BUILD" >"$WORK/destdir.log" 2>&1 || { cat "$WORK/destdir.log"; fail "DESTDIR cmake --install"; }
-check_tree "$WORK/destdir$CONFIGURED_PREFIX"
+check_tree "$WORK/destdir$CONFIGURED_PREFIX" "$CONFIGURED_PREFIX"
 
 if [ "$FAILURES" -ne 0 ]; then
   echo "$FAILURES check(s) failed" >&2
