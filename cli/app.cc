@@ -65,7 +65,7 @@ int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostr
       ->option_text("FILE");
   app.add_flag("--json", ctx.json, "Machine-readable JSON on stdout");
   app.footer(
-      "Run `mailhoard config example > ~/.config/mailhoard/config.toml` to start.\n"
+      "Run `mailhoard config init` to start (`mailhoard config path` says where it goes).\n"
       "Exit status: 0 ok, 1 some folders failed, 2 usage/config error, 73 account locked\n"
       "by another run, 74 local archive I/O error, 75 temporary failure, 77 authentication\n"
       "needed, 70 internal error. See docs/config.md.");
@@ -78,6 +78,7 @@ int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostr
   AddVerifyCommand(app, ctx);
   AddExportCommand(app, ctx);
   AddConfigCommand(app, ctx);
+  AddHelpFormatCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/account_parser.h"
+#include "cli/config_location.h"
 #include "cli/toml_reader.h"
 
 namespace mailhoard::cli {
@@ -119,14 +120,8 @@ Result<Config> ParseRoot(const toml::table& root, const std::string& source_name
 }  // namespace
 
 Result<std::string> DefaultConfigPath(const EnvLookup& env) {
-  std::optional<std::string> xdg = env("XDG_CONFIG_HOME");
-  // The XDG spec says relative values are invalid and must be ignored.
-  if (xdg && !xdg->empty() && (*xdg)[0] == '/') return *xdg + "/mailhoard/config.toml";
-  std::optional<std::string> home = env("HOME");
-  if (!home || home->empty()) {
-    return InvalidArgument("neither $XDG_CONFIG_HOME nor $HOME is set; pass -c FILE");
-  }
-  return *home + "/.config/mailhoard/config.toml";
+  MH_ASSIGN_OR_RETURN(ConfigLocation location, LocateConfig("", env));
+  return location.path;
 }
 
 Result<Config> ParseConfig(std::string_view text, const std::string& source_name,
@@ -154,7 +149,7 @@ Result<Config> LoadConfig(const std::string& path, const EnvLookup& env) {
     if (err == ENOENT) {
       return Status::Error(ErrorCode::kNotFound,
                            "cannot read config file " + path + ": " + std::strerror(err) +
-                               " (start from `mailhoard config example > " + path + "`)");
+                               " (create it with `mailhoard -c " + path + " config init`)");
     }
     return IoError("cannot read config file " + path + ": " + std::strerror(err));
   }

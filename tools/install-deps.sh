@@ -3,7 +3,15 @@
 # Dovecot's maintainer scripts start a system-wide Dovecot on the standard
 # ports; a policy-rc.d guard keeps it from starting so that nothing but the
 # test harness's own instance ever runs.
-set -euo pipefail
+#
+# Every failure names its step and command (ERR trap); the EXIT trap only
+# cleans up and never changes the exit status. MAILHOARD_POLICY_RC_D overrides
+# the guard's path (tests/tools/install_deps_test.sh runs this script with
+# shimmed apt-get/dpkg-query and a scratch guard).
+set -Eeuo pipefail
+
+step="checking installed packages"
+trap 'echo "install-deps.sh: failed while $step (exit $?): $BASH_COMMAND" >&2' ERR
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
@@ -25,20 +33,31 @@ done
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
-guard=/usr/sbin/policy-rc.d
+guard=${MAILHOARD_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 had_guard=0
-[ -e "$guard" ] && had_guard=1
+if [ -e "$guard" ]; then had_guard=1; fi
+# An existing guard (common in container and cloud images) is left as it is.
+# The EXIT trap must not end on a false test: under set -e that status would
+# become the script's (a successful install exiting 1).
+cleanup() {
+  local rc=$?
+  if [ $had_guard -eq 0 ]; then $SUDO rm -f "$guard" || true; fi
+  exit $rc
+}
+trap cleanup EXIT
 if [ $had_guard -eq 0 ]; then
+  step="writing the policy-rc.d guard $guard"
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$guard" >/dev/null
   $SUDO chmod 755 "$guard"
 fi
-cleanup() { [ $had_guard -eq 0 ] && $SUDO rm -f "$guard"; }
-trap cleanup EXIT
 
 echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+step="running apt-get update"
 $SUDO apt-get update -qq
+step="installing ${missing[*]}"
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+step="disabling the packaged dovecot service"
 # A system unit may still have been enabled for the next boot; it must not
 # hold the standard ports in this session either.
 if command -v systemctl >/dev/null 2>&1; then

@@ -18,5 +18,7 @@ void AddSearchCommand(CLI::App& app, CommandContext& ctx);
 void AddVerifyCommand(CLI::App& app, CommandContext& ctx);
 void AddExportCommand(CLI::App& app, CommandContext& ctx);
 void AddConfigCommand(CLI::App& app, CommandContext& ctx);
+// Hidden: help-man and help-completion SHELL (build steps).
+void AddHelpFormatCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace mailhoard::cli

@@ -126,7 +126,8 @@ TEST_CASE("engine commands without a config exit 2 and say how to start one", "[
     CHECK(r.code == 2);
     CHECK(r.err.find("cannot read config file " + (dir / ".config/mailhoard/config.toml")) !=
           std::string::npos);
-    CHECK(r.err.find("mailhoard config example") != std::string::npos);
+    CHECK(r.err.find("create it with `mailhoard -c " + (dir / ".config/mailhoard/config.toml") +
+                     " config init`") != std::string::npos);
     CHECK(r.out.empty());
   }
 }
