@@ -286,7 +286,11 @@ Status Archive::AdoptOrphans(ArchiveFolder* folder, uint32_t uidvalidity) {
     std::lock_guard<std::mutex> lock(mu_);
     MH_ASSIGN_OR_RETURN(std::vector<index::UidEntry> rows,
                         index_->ListUids(folder->id, uidvalidity));
-    for (const auto& r : rows) known.insert(r.uid);
+    // An unfetchable row has no file: a file under its uid is the message
+    // arriving after all, and Record() replaces the placeholder.
+    for (const auto& r : rows) {
+      if (!r.unfetchable) known.insert(r.uid);
+    }
   }
   maildir::FileSystem* fs = options_.fs ? options_.fs : maildir::DefaultFileSystem();
   std::string dir = maildir_->FolderDir(folder->local_path);
@@ -351,20 +355,23 @@ Result<std::vector<LocalMessage>> Archive::LocalMessages(ArchiveFolder* folder,
   return out;
 }
 
-Status Archive::RecordUnfetchable(ArchiveFolder* folder, uint32_t uidvalidity, uint32_t uid,
-                                  const std::string& reason) {
+Result<int64_t> Archive::RecordUnfetchable(ArchiveFolder* folder, uint32_t uidvalidity,
+                                           uint32_t uid, const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);
   MH_RETURN_IF_ERROR(EnsureBatchLocked());
   MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> existing,
                       index_->FindMessage(folder->id, uidvalidity, uid));
-  if (existing) return index_->SetUnfetchable(existing->id, reason);
+  if (existing) {
+    MH_RETURN_IF_ERROR(index_->SetUnfetchable(existing->id, reason));
+    return existing->id;
+  }
   index::MessageRecord r;
   r.folder_id = folder->id;
   r.uidvalidity = uidvalidity;
   r.uid = uid;
   r.unfetchable_reason = reason;
   r.created_at = options_.now();
-  return index_->InsertMessage(r, "", "").status();
+  return index_->InsertMessage(r, "", "");
 }
 
 Status Archive::ApplyFlags(ArchiveFolder* folder, const FlagUpdate& update) {

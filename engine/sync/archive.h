@@ -121,7 +121,8 @@ class Archive {
   // The server listed a message but would not deliver it (Exchange's
   // placeholder, an empty FETCH, a BAD for that one message). Recorded as a
   // row without a file, so it is reported and asked for again next run.
-  Status RecordUnfetchable(ArchiveFolder* folder, uint32_t uidvalidity, uint32_t uid,
+  // Returns the row's id.
+  Result<int64_t> RecordUnfetchable(ArchiveFolder* folder, uint32_t uidvalidity, uint32_t uid,
                            const std::string& reason);
   Status ApplyFlags(ArchiveFolder* folder, const FlagUpdate& update);
   // Archive policy: mark rows expunged. Mirror: remove files and rows.

@@ -84,7 +84,7 @@ class ArchiveHandler : public imap::MessageHandler {
     delivered_.insert(uid);
     ++result_->unfetchable;
     max_uid_ = std::max(max_uid_, uid);
-    return archive_.RecordUnfetchable(folder_, uidvalidity_, uid, reason);
+    return archive_.RecordUnfetchable(folder_, uidvalidity_, uid, reason).status();
   }
 
  private:

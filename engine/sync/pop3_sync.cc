@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "engine/core/pacer.h"
+#include "engine/sync/pop3_planner.h"
 #include "storage/maildir/sha256.h"
 
 namespace mailhoard::sync {
@@ -212,69 +213,119 @@ Status FinishInbox(Run& r, uint32_t next_uid, uint32_t server_messages) {
 
 // --- The two ways of telling what is new -------------------------------------
 
+// The index's view of this folder's UIDLs, for the planner.
+Result<std::unordered_map<std::string, Pop3KnownUidl>> KnownUidls(Run& r) {
+  MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local, r.archive.LocalMessages(r.folder, 0));
+  std::unordered_map<int64_t, uint32_t> unfetchable;  // row id -> uid
+  for (const auto& m : local) {
+    if (m.unfetchable) unfetchable.emplace(m.id, m.uid);
+  }
+  MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows,
+                      r.archive.index().ListPop3Uidls(r.folder->id));
+  std::unordered_map<std::string, Pop3KnownUidl> known;
+  for (auto& row : rows) {
+    Pop3KnownUidl k;
+    if (row.message_id) {
+      auto it = unfetchable.find(*row.message_id);
+      if (it == unfetchable.end()) {
+        k.archived = true;
+        k.message_id = *row.message_id;
+      } else {
+        k.unfetchable = true;
+        k.uid = it->second;
+      }
+    }
+    known.emplace(std::move(row.uidl), k);
+  }
+  return known;
+}
+
+// RETRs `batch` (pipelined where offered), each streamed into its own file
+// and recorded with its UIDL in the current index batch. A message the
+// server refuses is recorded unfetchable (a row without a file, linked to
+// its UIDL so the next run asks again under the same uid) and appended to
+// `refused`. `archived` learns UIDL -> row id of what was stored.
+Status Download(Run& r, const std::vector<Pop3Download>& batch,
+                std::unordered_map<std::string, int64_t>* archived,
+                std::vector<Pop3Download>* refused) {
+  index::Index& idx = r.archive.index();
+  std::vector<uint32_t> numbers;
+  std::unordered_map<uint32_t, size_t> position;  // message number -> batch index
+  for (size_t i = 0; i < batch.size(); ++i) {
+    numbers.push_back(batch[i].number);
+    position[batch[i].number] = i;
+  }
+  std::unique_ptr<IncomingMessage> current;
+  auto begin = [&](uint32_t) -> Result<pop3::BodySink> {
+    MH_ASSIGN_OR_RETURN(current, r.archive.NewMessage(r.folder));
+    IncomingMessage* msg = current.get();
+    return pop3::BodySink([msg](const char* data, size_t len) { return msg->Write(data, len); });
+  };
+  auto finish = [&](uint32_t number, Status status) -> Status {
+    std::unique_ptr<IncomingMessage> msg = std::move(current);
+    const Pop3Download& d = batch[position[number]];
+    if (!status.ok()) {
+      if (!MessageLevel(*r.client, status)) return status;
+      MH_ASSIGN_OR_RETURN(int64_t row, r.archive.RecordUnfetchable(r.folder, 0, d.uid,
+                                                                   "RETR: " + status.message()));
+      MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(r.folder->id, d.uidl, row));
+      refused->push_back(d);
+      return Cancelled(r.o) ? CancelledStatus() : Status::Ok();
+    }
+    MH_ASSIGN_OR_RETURN(int64_t id, Store(r, *msg, d.uid));
+    // Same batch as the message row (unless the Archive just committed
+    // its batch; then the reservation covers the gap).
+    MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(r.folder->id, d.uidl, id));
+    (*archived)[d.uidl] = id;
+    return Cancelled(r.o) ? CancelledStatus() : Status::Ok();
+  };
+  return r.client->RetrMany(numbers, begin, finish);
+}
+
 Status SyncWithUidl(Run& r, const std::vector<pop3::UidlEntry>& uidls, uint32_t next_uid) {
   index::Index& idx = r.archive.index();
-  MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, idx.ListPop3Uidls(r.folder->id));
-  std::unordered_map<std::string, std::optional<int64_t>> known;
-  for (auto& row : rows) known.emplace(std::move(row.uidl), row.message_id);
-  rows.clear();
-
-  std::vector<const pop3::UidlEntry*> todo;
-  std::unordered_set<std::string_view> planned;
-  for (const auto& e : uidls) {
-    // A UIDL listed twice is a server bug; fetching it once is enough.
-    if (!known.count(e.uidl) && planned.insert(e.uidl).second) todo.push_back(&e);
+  std::unordered_map<std::string, int64_t> archived;  // UIDL -> row id
+  std::vector<Pop3Download> todo;
+  {
+    MH_ASSIGN_OR_RETURN(auto known, KnownUidls(r));
+    todo = PlanPop3Downloads(uidls, known, next_uid);
+    for (const auto& [uidl, k] : known) {
+      if (k.archived) archived.emplace(uidl, k.message_id);
+    }
+  }
+  for (const auto& d : todo) {
+    if (!d.retry) next_uid = std::max(next_uid, d.uid + 1);
   }
   r.total = todo.size();
-  for (size_t start = 0; start < todo.size(); start += r.o.chunk_messages) {
-    size_t end = std::min(todo.size(), start + std::max<size_t>(1, r.o.chunk_messages));
+  std::vector<Pop3Download> refused;
+  const size_t chunk = std::max<size_t>(1, r.o.chunk_messages);
+  for (size_t start = 0; start < todo.size(); start += chunk) {
+    std::vector<Pop3Download> batch(todo.begin() + start,
+                                    todo.begin() + std::min(todo.size(), start + chunk));
     std::vector<std::pair<uint32_t, std::string>> pairs;
-    for (size_t i = start; i < end; ++i) pairs.emplace_back(next_uid + (i - start), todo[i]->uidl);
+    for (const auto& d : batch) pairs.emplace_back(d.uid, d.uidl);
     // The reservation must be durable before any of its files can land.
     MH_RETURN_IF_ERROR(r.archive.Flush());
     MH_RETURN_IF_ERROR(idx.SetMeta(Pop3ReservationKey(r.folder->id), EncodeReservation(pairs)));
-    // Pipelined RETRs (when offered), each streamed into its own file.
-    std::vector<uint32_t> numbers;
-    std::unordered_map<uint32_t, size_t> position;  // message number -> todo index
-    for (size_t i = start; i < end; ++i) {
-      numbers.push_back(todo[i]->number);
-      position[todo[i]->number] = i;
-    }
-    std::unique_ptr<IncomingMessage> current;
-    auto begin = [&](uint32_t) -> Result<pop3::BodySink> {
-      MH_ASSIGN_OR_RETURN(current, r.archive.NewMessage(r.folder));
-      IncomingMessage* msg = current.get();
-      return pop3::BodySink([msg](const char* data, size_t len) { return msg->Write(data, len); });
-    };
-    auto finish = [&](uint32_t number, Status status) -> Status {
-      std::unique_ptr<IncomingMessage> msg = std::move(current);
-      if (!status.ok()) {
-        if (!MessageLevel(*r.client, status)) return status;
-        ++r.result->unfetchable;  // retried next run
-        return Cancelled(r.o) ? CancelledStatus() : Status::Ok();
-      }
-      size_t i = position[number];
-      uint32_t uid = next_uid + static_cast<uint32_t>(i - start);
-      MH_ASSIGN_OR_RETURN(int64_t id, Store(r, *msg, uid));
-      // Same batch as the message row (unless the Archive just committed
-      // its batch; then the reservation covers the gap).
-      MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(r.folder->id, todo[i]->uidl, id));
-      known[todo[i]->uidl] = id;
-      return Cancelled(r.o) ? CancelledStatus() : Status::Ok();
-    };
-    Status fetched = r.client->RetrMany(numbers, begin, finish);
-    if (!fetched.ok()) return fetched;
-    next_uid += static_cast<uint32_t>(end - start);
+    MH_RETURN_IF_ERROR(Download(r, batch, &archived, &refused));
     MH_RETURN_IF_ERROR(r.archive.Flush());
     MH_RETURN_IF_ERROR(idx.DeleteMeta(Pop3ReservationKey(r.folder->id)));
   }
+  // Refused ones are asked once more, one by one, after the rest: a server
+  // that could not produce a message a moment ago may now.
+  std::vector<Pop3Download> still_refused;
+  for (const auto& d : refused) {
+    if (Cancelled(r.o)) return CancelledStatus();
+    MH_RETURN_IF_ERROR(Download(r, {d}, &archived, &still_refused));
+  }
+  r.result->unfetchable += still_refused.size();
   MH_RETURN_IF_ERROR(FinishInbox(r, next_uid, static_cast<uint32_t>(uidls.size())));
 
   std::vector<Deletion> deletions;
   for (const auto& e : uidls) {
-    auto it = known.find(e.uidl);
-    if (it == known.end() || !it->second) continue;  // not archived: never delete
-    MH_ASSIGN_OR_RETURN(bool del, ShouldDelete(r, *it->second));
+    auto it = archived.find(e.uidl);
+    if (it == archived.end()) continue;  // not archived: never delete
+    MH_ASSIGN_OR_RETURN(bool del, ShouldDelete(r, it->second));
     if (del) deletions.push_back({e.number, e.uidl});
   }
   return DeleteAndQuit(r, deletions);

@@ -108,21 +108,53 @@ TEST_CASE("without UIDL: SHA-256 de-duplication, then drain deletes what is arch
   CHECK(acct.Rows() == 2);
 }
 
-TEST_CASE("a message the server refuses is skipped, counted, and never deleted") {
+TEST_CASE(
+    "a refused message is asked again, recorded with its reason, never deleted, and archived "
+    "when the server gives it") {
   ScriptedAccount acct;
-  auto r = acct.Run(LoggedIn("UIDL\r\nPIPELINING\r\n") +
-                        Steps{Client("UIDL\r\n"), Server("+OK\r\n1 aaa\r\n2 bbb\r\n.\r\n"),
-                              // PIPELINING: both RETRs in one write (RFC 2449 §6.6).
-                              Client("RETR 1\r\nRETR 2\r\n"), Server("-ERR message is corrupt\r\n"),
-                              Server("+OK\r\n" + kMsg2 + ".\r\n"), Client("DELE 2\r\n"),
-                              Server("+OK\r\n"), Client("QUIT\r\n"), Server("+OK\r\n")},
-                    sync::Pop3Mode::kDrain);
+  auto r = acct.Run(
+      LoggedIn("UIDL\r\nPIPELINING\r\n") +
+          Steps{Client("UIDL\r\n"), Server("+OK\r\n1 aaa\r\n2 bbb\r\n.\r\n"),
+                // PIPELINING: both RETRs in one write (RFC 2449 §6.6).
+                Client("RETR 1\r\nRETR 2\r\n"), Server("-ERR message is corrupt\r\n"),
+                Server("+OK\r\n" + kMsg2 + ".\r\n"),
+                // Asked once more, alone, after the rest.
+                Client("RETR 1\r\n"), Server("-ERR message is corrupt\r\n"), Client("DELE 2\r\n"),
+                Server("+OK\r\n"), Client("QUIT\r\n"), Server("+OK\r\n")},
+      sync::Pop3Mode::kDrain);
   INFO(acct.script_status.ToString());
   REQUIRE(r.ok());
   CHECK(acct.script_status.ok());
   CHECK(r.fetched() == 1);
   CHECK(r.folders[0].unfetchable == 1);
   CHECK(r.folders[0].expunged == 1);
+  // Recorded in the index with the server's words, so status and folders show it.
+  auto folders = acct.archive->FoldersWithUnfetchable();
+  REQUIRE(folders.ok());
+  REQUIRE(folders->size() == 1);
+  auto row = acct.archive->index().FindMessage(folders->front(), 0, 1);  // aaa: the first uid
+  REQUIRE(row.ok());
+  REQUIRE(row->has_value());
+  CHECK((*row)->unfetchable_reason.find("message is corrupt") != std::string::npos);
+  CHECK((*row)->file_name.empty());
+
+  // Next run: the same UIDL is asked for again, arrives, and only then goes.
+  auto again =
+      acct.Run(LoggedIn("UIDL\r\n") +
+                   Steps{Client("UIDL\r\n"), Server("+OK\r\n1 aaa\r\n.\r\n"), Client("RETR 1\r\n"),
+                         Server("+OK\r\n" + kMsg1 + ".\r\n"), Client("DELE 1\r\n"),
+                         Server("+OK\r\n"), Client("QUIT\r\n"), Server("+OK\r\n")},
+               sync::Pop3Mode::kDrain);
+  INFO(acct.script_status.ToString());
+  REQUIRE(again.ok());
+  CHECK(acct.script_status.ok());
+  CHECK(again.fetched() == 1);
+  CHECK(again.folders[0].unfetchable == 0);
+  CHECK(again.folders[0].expunged == 1);
+  CHECK(acct.Rows() == 2);
+  folders = acct.archive->FoldersWithUnfetchable();
+  REQUIRE(folders.ok());
+  CHECK(folders->empty());
 }
 
 TEST_CASE("a hostile RETR (endless line) fails the run cleanly: nothing stored, nothing deleted") {

@@ -194,6 +194,30 @@ TEST_CASE("An unfetchable message is recorded, then replaced when it arrives") {
   CHECK_FALSE((*local)[0].unfetchable);
 }
 
+TEST_CASE("A file that reached cur/ for an unfetchable message before a crash is adopted") {
+  TempDir tmp;
+  {
+    auto archive = Archive::Open(Options(tmp.path));
+    REQUIRE(archive.ok());
+    auto folder = (*archive)->OpenFolder({"INBOX", "INBOX", '/', "", ""}, 42);
+    REQUIRE(folder.ok());
+    REQUIRE((*archive)->RecordUnfetchable(*folder, 42, 5, "placeholder").ok());
+    REQUIRE((*archive)->Flush().ok());
+    // Arrives on a later run; the process dies before the index commit.
+    REQUIRE(Store(**archive, *folder, 5, Message(5)).ok());
+    REQUIRE((*archive)->maildir().SyncBatch().ok());
+  }
+  auto archive = Archive::Open(Options(tmp.path));
+  REQUIRE(archive.ok());
+  auto folder = (*archive)->OpenFolder({"INBOX", "INBOX", '/', "", ""}, 42);
+  REQUIRE(folder.ok());
+  CHECK((*folder)->adopted == 1);
+  auto local = (*archive)->LocalMessages(*folder, 42);
+  REQUIRE(local.ok());
+  REQUIRE(local->size() == 1);
+  CHECK_FALSE((*local)[0].unfetchable);
+}
+
 }  // namespace
 }  // namespace mailhoard::sync
 
