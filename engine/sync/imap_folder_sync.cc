@@ -1,6 +1,7 @@
 #include "engine/sync/imap_folder_sync.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "storage/mime/header_block.h"
@@ -120,8 +121,20 @@ Status FetchOne(imap::ImapClient& client, uint32_t uid, ArchiveHandler& handler)
 // "BAD Command Argument Error. 11" for one broken message fails a whole
 // range), falls back to one message at a time so that only the broken ones
 // are recorded as unfetchable and the folder still completes.
-Status FetchResilient(imap::ImapClient& client, const SequenceSet& uids, ArchiveHandler& handler) {
-  Status s = client.FetchMessages(uids, handler);
+//
+// With `listed`, "UID SEARCH UID list_from:*" rides in the same flight and,
+// when the whole flight succeeds, *listed gets its answer.
+Status FetchResilient(imap::ImapClient& client, const SequenceSet& uids, ArchiveHandler& handler,
+                      std::optional<std::vector<uint32_t>>* listed = nullptr,
+                      uint32_t list_from = 0) {
+  Status s;
+  if (listed) {
+    std::vector<uint32_t> got;
+    s = client.FetchMessagesListing(uids, list_from, handler, &got);
+    if (s.ok()) *listed = std::move(got);
+  } else {
+    s = client.FetchMessages(uids, handler);
+  }
   bool refused = s.code() == ErrorCode::kServerBad || s.code() == ErrorCode::kServerNo;
   if (s.ok() || !refused || client.broken()) return s;
   std::vector<uint32_t> candidates;
@@ -334,19 +347,22 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
   if (!again.empty()) {
     MH_RETURN_IF_ERROR(FetchResilient(client, SequenceSet::FromSorted(again), handler));
   }
+  // What the server holds above the high-water mark, to be checked against
+  // what arrived: a FETCH answered OK proves nothing about the messages it
+  // left out. The listing rides with the FETCH of new mail.
+  std::optional<std::vector<uint32_t>> listed;
   bool maybe_new = !box.uidnext || *box.uidnext > last_seen + 1;
   if (maybe_new && box.exists > 0) {
     SequenceSet fresh;
     fresh.AddRange(last_seen + 1, SequenceSet::kStar);
-    MH_RETURN_IF_ERROR(FetchResilient(client, fresh, handler));
+    MH_RETURN_IF_ERROR(FetchResilient(client, fresh, handler, &listed, high_water + 1));
   }
-  // What the server holds above the high-water mark, checked against what
-  // arrived: a FETCH answered OK proves nothing about the messages it
-  // left out.
   std::vector<uint32_t> expected_uids = again;
   if (box.exists > 0 && (maybe_new || last_seen > high_water)) {
-    MH_ASSIGN_OR_RETURN(std::vector<uint32_t> listed, client.SearchUidsFrom(high_water + 1));
-    std::vector<uint32_t> lacking = Unarchived(local, listed);
+    if (!listed) {
+      MH_ASSIGN_OR_RETURN(listed, client.SearchUidsFrom(high_water + 1));
+    }
+    std::vector<uint32_t> lacking = Unarchived(local, *listed);
     expected_uids.insert(expected_uids.end(), lacking.begin(), lacking.end());
     std::sort(expected_uids.begin(), expected_uids.end());
     expected_uids.erase(std::unique(expected_uids.begin(), expected_uids.end()),

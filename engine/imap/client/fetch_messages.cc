@@ -30,10 +30,15 @@ bool HasMessageData(const FetchResponse& f) {
 
 }  // namespace
 
-Status FetchMessages(OpContext ctx, const SequenceSet& uids, MessageHandler& handler) {
+Status FetchMessages(OpContext ctx, const SequenceSet& uids, MessageHandler& handler,
+                     UidSearch* alongside) {
   if (uids.empty()) return Status::Ok();
-  std::vector<Command> commands =
-      ChunkedCommands("UID FETCH", uids, kItems, ctx.options.max_command_bytes);
+  std::vector<Command> commands;
+  if (alongside) commands.push_back(alongside->command());
+  const size_t first_fetch = commands.size();
+  for (Command& c : ChunkedCommands("UID FETCH", uids, kItems, ctx.options.max_command_bytes)) {
+    commands.push_back(std::move(c));
+  }
 
   // After the handler failed (disk full…), replies still in flight are
   // drained without writing their bodies anywhere.
@@ -50,6 +55,7 @@ Status FetchMessages(OpContext ctx, const SequenceSet& uids, MessageHandler& han
 
   auto on_untagged = [&](Incoming& in) -> Status {
     const std::string name = ResponseName(in.response);
+    if (alongside && (name == "SEARCH" || name == "ESEARCH")) return alongside->OnUntagged(in);
     if (name == "EXPUNGE" || name == "EXISTS" || name == "VANISHED") {
       handler.OnMailboxChanged();
       return Status::Ok();
@@ -77,12 +83,16 @@ Status FetchMessages(OpContext ctx, const SequenceSet& uids, MessageHandler& han
   po.continue_on_error = true;
   std::vector<Status> results;
   po.results = &results;
+  const ParserLimits saved = ctx.conn.limits();
+  if (alongside) ctx.conn.set_limits(alongside->LimitsWhileRunning(saved));
   Status s = RunPipelined(ctx.conn, commands, on_untagged, po);
+  ctx.conn.set_limits(saved);
   if (s.ok() || (s.code() != ErrorCode::kServerNo && s.code() != ErrorCode::kServerBad)) return s;
+  if (alongside && !results[0].ok()) return results[0].WithScope(ErrorScope::kFolder);
   // The message scope is only true when the failed command named a single
   // UID; a failed chunk of many cannot say which message is at fault (the
   // caller may retry those one by one).
-  for (size_t i = 0; i < results.size(); ++i) {
+  for (size_t i = first_fetch; i < results.size(); ++i) {
     if (results[i].ok()) continue;
     const std::string& set_text = commands[i].pieces().front().text;
     const bool single = set_text.find_first_of(",:*", std::string_view("UID FETCH ").size()) >

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/core/status.h"
+#include "engine/imap/client/search.h"
 #include "engine/imap/client/session.h"
 #include "engine/imap/fetch_response.h"
 #include "engine/imap/response_parser.h"
@@ -54,6 +55,12 @@ class MessageHandler {
 // Argument Error. 11") does not stop the other chunks; the first such error
 // is returned at the end with scope kMessage and names its UID set, so the
 // caller can mark those messages failed and keep the others.
-Status FetchMessages(OpContext ctx, const SequenceSet& uids, MessageHandler& handler);
+//
+// `alongside`, when given, is sent first in the same flight and collects its
+// answer: the listing that tells which UIDs the FETCH should have delivered
+// costs no round trip of its own. Its failure is returned before the
+// FETCH's, with folder scope.
+Status FetchMessages(OpContext ctx, const SequenceSet& uids, MessageHandler& handler,
+                     UidSearch* alongside = nullptr);
 
 }  // namespace mailhoard::imap

@@ -207,6 +207,14 @@ Status ImapClient::FetchMessages(const SequenceSet& uids, MessageHandler& handle
   return imap::FetchMessages(ctx(), uids, handler);
 }
 
+Status ImapClient::FetchMessagesListing(const SequenceSet& uids, uint32_t list_from,
+                                        MessageHandler& handler, std::vector<uint32_t>* listed) {
+  UidSearch search = UidSearch::From(state_, list_from);
+  Status s = imap::FetchMessages(ctx(), uids, handler, &search);
+  *listed = search.Take();
+  return s;
+}
+
 Status ImapClient::FetchHeaderKeys(const SequenceSet& uids, const HeaderKeysCallback& callback) {
   return imap::FetchHeaderKeys(ctx(), uids, callback);
 }

@@ -78,6 +78,10 @@ class ImapClient {
   Result<std::vector<uint32_t>> SearchAllUids();
   Result<std::vector<uint32_t>> SearchUidsFrom(uint32_t first);
   Status FetchMessages(const SequenceSet& uids, MessageHandler& handler);
+  // FETCH of `uids` with "UID SEARCH UID list_from:*" in the same flight;
+  // *listed gets the search's answer (see imap::FetchMessages).
+  Status FetchMessagesListing(const SequenceSet& uids, uint32_t list_from, MessageHandler& handler,
+                              std::vector<uint32_t>* listed);
   Status FetchHeaderKeys(const SequenceSet& uids, const HeaderKeysCallback& callback);
   Status Noop();
   Result<IdleResult> Idle(std::chrono::milliseconds timeout,

@@ -200,3 +200,40 @@ TEST_CASE("a handler error stops body writing but keeps the connection in step")
 
 }  // namespace
 }  // namespace mailhoard::imap::testing
+
+namespace mailhoard::imap::testing {
+namespace {
+
+TEST_CASE("the listing of what a FETCH should deliver rides in the same flight") {
+  // One write carries both commands: new mail plus its check cost one round
+  // trip. Without ESEARCH the answer is a plain SEARCH, filtered to >= 5
+  // (RFC 3501 §6.4.8: "5:*" names the highest UID even below 5).
+  auto s =
+      ConnectScripted({Server(kGreeting), Client("A1 UID SEARCH UID 5:*\r\n" + FetchLine(2, "8:*")),
+                       Server("* SEARCH 3 5 8 9\r\nA1 OK\r\n" +
+                              Message(1, 8, "Subject: a\r\n\r\nx\r\n") + "A2 OK\r\n")});
+  REQUIRE(s.client);
+  MemoryHandler h;
+  std::vector<uint32_t> listed;
+  REQUIRE(s.client->FetchMessagesListing(SequenceSet::Parse("8:*").value(), 5, h, &listed).ok());
+  CHECK(listed == std::vector<uint32_t>{5, 8, 9});
+  REQUIRE(h.messages.size() == 1);
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("a refused listing fails the flight with folder scope; the FETCH still completes") {
+  auto s = ConnectScripted(
+      {Server(kGreeting), Client("A1 UID SEARCH UID 5:*\r\n" + FetchLine(2, "8:*")),
+       Server("A1 NO search failed\r\n" + Message(1, 8, "Subject: a\r\n\r\nx\r\n") + "A2 OK\r\n")});
+  REQUIRE(s.client);
+  MemoryHandler h;
+  std::vector<uint32_t> listed;
+  Status st = s.client->FetchMessagesListing(SequenceSet::Parse("8:*").value(), 5, h, &listed);
+  CHECK(st.code() == ErrorCode::kServerNo);
+  CHECK(st.scope() == ErrorScope::kFolder);
+  CHECK(h.messages.size() == 1);
+  CHECK(s.script->Done().ok());
+}
+
+}  // namespace
+}  // namespace mailhoard::imap::testing
