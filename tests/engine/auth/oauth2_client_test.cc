@@ -128,7 +128,7 @@ TEST_CASE("Microsoft errors in plain words") {
   }
 }
 
-TEST_CASE("5xx and temporarily_unavailable are transient; a redirect is not followed") {
+TEST_CASE("5xx and temporarily_unavailable are transient, a redirect is not followed") {
   Fixture f;
   f.http->Reply(503, "<html>busy</html>");
   f.http->Reply(400, R"({"error":"temporarily_unavailable"})");
@@ -142,7 +142,7 @@ TEST_CASE("5xx and temporarily_unavailable are transient; a redirect is not foll
   CHECK(c.status().message().find("redirects are not followed") != std::string::npos);
 }
 
-TEST_CASE("client credentials send the secret; without one it is refused locally") {
+TEST_CASE("client credentials send the secret, without one it is refused locally") {
   Fixture f("s3cret");
   f.http->Reply(200, TokenJson("app-at"));
   auto t = f.client->ClientCredentials();
@@ -205,7 +205,7 @@ TEST_CASE("ForceRefresh renews even a fresh token and uses the rotated refresh t
   CHECK(store.Load()->refresh_token == "rt-2");  // not rotated the second time
 }
 
-TEST_CASE("a rotated token that cannot be saved is not handed out; the old file works") {
+TEST_CASE("a rotated token that cannot be saved is not handed out, the old file works") {
   TempDir dir;
   Fixture f;
   std::string path = dir.File("work.json");

@@ -21,7 +21,7 @@ std::string Message(uint32_t seq, uint32_t uid, const std::string& body) {
          ")\r\n";
 }
 
-TEST_CASE("bodies stream to the handler's sinks; unsolicited responses are not messages") {
+TEST_CASE("bodies stream to the handler's sinks, unsolicited responses are not messages") {
   const std::string body1 = "Subject: one\r\n\r\nA literal can hold ) and \r\n* 3 EXPUNGE\r\n";
   const std::string body2 = "Subject: two\r\n\r\n{5}\r\nhello\r\n";
   for (Delivery d : {Delivery::kWhole, Delivery::kOneByte, Delivery::kRandom}) {
@@ -151,7 +151,7 @@ TEST_CASE("EOF in the middle of a body is a network error and the sink is never 
   CHECK(s.client->broken());
 }
 
-TEST_CASE("an explicit long set is chunked; 'n:*' stays one command") {
+TEST_CASE("an explicit long set is chunked, 'n:*' stays one command") {
   auto t = std::make_unique<AutoOkTransport>(kGreeting);
   AutoOkTransport* raw = t.get();
   auto c = ImapClient::ConnectOver(std::move(t), PlainOptions());
@@ -221,7 +221,7 @@ TEST_CASE("the listing of what a FETCH should deliver rides in the same flight")
   CHECK(s.script->Done().ok());
 }
 
-TEST_CASE("a refused listing fails the flight with folder scope; the FETCH still completes") {
+TEST_CASE("a refused listing fails the flight with folder scope, the FETCH still completes") {
   auto s = ConnectScripted(
       {Server(kGreeting), Client("A1 UID SEARCH UID 5:*\r\n" + FetchLine(2, "8:*")),
        Server("A1 NO search failed\r\n" + Message(1, 8, "Subject: a\r\n\r\nx\r\n") + "A2 OK\r\n")});

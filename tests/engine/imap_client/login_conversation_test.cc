@@ -395,7 +395,7 @@ TEST_CASE("a server without LIST-STATUS answers the speculative LIST BAD and get
   CHECK(s.script->Done().ok());
 }
 
-TEST_CASE("a rejected one-line login is kAuth; the commands behind it are drained") {
+TEST_CASE("a rejected one-line login is kAuth, the commands behind it are drained") {
   auto s = ConnectScripted({Server("* OK [CAPABILITY IMAP4rev1 SASL-IR ENABLE AUTH=PLAIN] hi\r\n"),
                             Client("A1 AUTHENTICATE PLAIN AGpvZQBzZWNyZXQ=\r\n"
                                    "A2 ENABLE QRESYNC CONDSTORE UTF8=ACCEPT\r\n"),

@@ -58,7 +58,7 @@ TEST_CASE("ReadLine splits lines at CRLF however the bytes arrive") {
   }
 }
 
-TEST_CASE("A line of exactly max_len is fine; one byte more is a protocol error") {
+TEST_CASE("A line of exactly max_len is fine, one byte more is a protocol error") {
   for (const auto& options : AllDeliveries()) {
     std::string exact(200, 'x');  // longer than the initial 64-byte buffer
     auto f = Make({Server(exact + "\r\n" + exact + "y\r\nnext\r\n")}, options);

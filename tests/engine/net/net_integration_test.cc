@@ -139,7 +139,7 @@ TEST_CASE("IMAPS is refused when the certificate does not name the server") {
   CHECK(u.status().message().find("IP address mismatch") != std::string::npos);
 }
 
-TEST_CASE("A pinned fingerprint replaces the CA; a wrong pin is refused") {
+TEST_CASE("A pinned fingerprint replaces the CA, a wrong pin is refused") {
   auto& dovecot = DovecotServer::Shared();
   TlsOptions pinned;
   pinned.fingerprint = "sha256:" + dovecot.cert_fingerprint_sha256();

@@ -45,7 +45,7 @@ TEST_CASE("public addresses are remote") {
   }
 }
 
-TEST_CASE("a connected loopback socket's peer is local; a socketpair's is not an address") {
+TEST_CASE("a connected loopback socket's peer is local, a socketpair's is not an address") {
   int listener = socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(listener >= 0);
   sockaddr_in addr{};

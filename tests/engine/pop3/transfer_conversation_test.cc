@@ -121,7 +121,7 @@ TEST_CASE("STAT, LIST and UIDL are parsed") {
   CHECK(s.script->Done().ok());
 }
 
-TEST_CASE("UIDL not implemented is kUnsupported; a bad UIDL line is a protocol error") {
+TEST_CASE("UIDL not implemented is kUnsupported, a bad UIDL line is a protocol error") {
   auto s = ConnectScripted(With("", {Client("UIDL\r\n"), Server("-ERR unknown command\r\n")}));
   REQUIRE(s.client);
   CHECK(s.client->Uidl().status().code() == ErrorCode::kUnsupported);
@@ -210,7 +210,7 @@ TEST_CASE("DELE is pipelined when PIPELINING is offered (RFC 2449 §6.6)") {
   CHECK(s.script->Done().ok());
 }
 
-TEST_CASE("DELE one at a time without PIPELINING; a refused DELE is reported") {
+TEST_CASE("DELE one at a time without PIPELINING, a refused DELE is reported") {
   auto s = ConnectScripted(With(
       "", {Client("DELE 1\r\n"), Server("+OK\r\n"), Client("DELE 2\r\n"),
            Server("-ERR message 2 already deleted\r\n"), Client("RSET\r\n"), Server("+OK\r\n")}));

@@ -16,7 +16,7 @@ LocalFolderState Known(uint32_t validity, uint32_t next, uint32_t messages, uint
   return s;
 }
 
-TEST_CASE("FlagSet is canonical: order, case, duplicates and \\Recent do not matter") {
+TEST_CASE("FlagSet is canonical: order, case, duplicates and the Recent flag do not matter") {
   FlagSet a({"\\Seen", "$Forwarded", "\\Recent", "\\answered"});
   FlagSet b({"\\Answered", "\\seen", "$forwarded", "\\Seen"});
   CHECK(a == b);

@@ -120,7 +120,7 @@ TEST_CASE("Statement errors are sticky and carry the SQL", "[index][database]") 
   CHECK_FALSE(dup.Step());  // still failed
 }
 
-TEST_CASE("Transaction rolls back unless committed; nested ones are savepoints",
+TEST_CASE("Transaction rolls back unless committed, nested ones are savepoints",
           "[index][database]") {
   TempDir dir;
   Database db;

@@ -14,7 +14,7 @@ using testing::Message;
 using testing::OpenIndex;
 using testing::TempDir;
 
-TEST_CASE("Headers are stored compressed; a dictionary is trained and persists",
+TEST_CASE("Headers are stored compressed, a dictionary is trained and persists",
           "[index][headers]") {
   TempDir dir;
   const std::string path = dir.File("index.db");

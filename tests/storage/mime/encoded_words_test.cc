@@ -86,7 +86,7 @@ TEST_CASE("Hostile headers decode in linear time", "[mime][rfc2047]") {
   CHECK(DecodeHeaderText(ok_word) == std::string(500, 'a'));
 }
 
-TEST_CASE("Invalid bytes become U+FFFD; raw 8-bit falls back to Windows-1252", "[mime][rfc2047]") {
+TEST_CASE("Invalid bytes become U+FFFD, raw 8-bit falls back to Windows-1252", "[mime][rfc2047]") {
   CHECK(DecodeHeaderText("=?utf-8?Q?a=FFb?=") ==
         "a\xEF\xBF\xBD"
         "b");
