@@ -36,7 +36,7 @@ bool IsAstringAtom(std::string_view text) {
 }
 
 Command::Command(std::string_view text) : name_(text) {
-  pieces_.push_back(Piece{std::string(text), false, false});
+  pieces_.push_back(Piece{std::string(text), false, false, nullptr});
 }
 
 Command& Command::Raw(std::string_view text) { return Append(" ").Append(text); }
@@ -44,7 +44,7 @@ Command& Command::Raw(std::string_view text) { return Append(" ").Append(text); 
 Command& Command::Append(std::string_view text) {
   // Never extend a literal or a secret piece: the added text is neither.
   if (pieces_.back().literal || pieces_.back().secret) {
-    pieces_.push_back(Piece{std::string(text), false, false});
+    pieces_.push_back(Piece{std::string(text), false, false, nullptr});
   } else {
     pieces_.back().text.append(text);
   }
@@ -52,7 +52,7 @@ Command& Command::Append(std::string_view text) {
 }
 
 Command& Command::AppendSecret(std::string_view text) {
-  pieces_.push_back(Piece{std::string(text), false, true});
+  pieces_.push_back(Piece{std::string(text), false, true, nullptr});
   return *this;
 }
 
@@ -74,7 +74,7 @@ Command& Command::Quoted(std::string_view text, StringOptions options) {
 void Command::AddStringPiece(std::string_view text, StringOptions options, bool allow_atom) {
   if (NeedsLiteral(text, options.allow_utf8)) {
     Append(" ");
-    pieces_.push_back(Piece{std::string(text), true, options.secret});
+    pieces_.push_back(Piece{std::string(text), true, options.secret, nullptr});
     return;
   }
   std::string encoded;
@@ -89,7 +89,16 @@ void Command::AddStringPiece(std::string_view text, StringOptions options, bool 
     }
     encoded += '"';
   }
-  pieces_.push_back(Piece{" " + encoded, false, options.secret});
+  pieces_.push_back(Piece{" " + encoded, false, options.secret, nullptr});
+}
+
+Command& Command::Streamed(std::shared_ptr<const LiteralSource> source) {
+  Append(" ");
+  Piece piece;
+  piece.literal = true;
+  piece.source = std::move(source);
+  pieces_.push_back(std::move(piece));
+  return *this;
 }
 
 bool Command::has_literal() const {
@@ -105,7 +114,7 @@ std::string Command::Summary(size_t max_len) const {
     if (p.secret) {
       out += RedactedPiece(p);
     } else if (p.literal) {
-      out += "{" + std::to_string(p.text.size()) + " bytes}";
+      out += "{" + std::to_string(p.literal_size()) + " bytes}";
     } else {
       out += p.text;
     }

@@ -7,11 +7,28 @@
 // can show it without the password.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engine/core/status.h"
+
 namespace mailhoard::imap {
+
+// The bytes of a literal read while the command is written, never held
+// whole in memory (APPEND of a message file). WriteTo() gives exactly
+// size() bytes from the start each time it is called, so a command can be
+// sent again after a reconnect.
+class LiteralSource {
+ public:
+  using Sink = std::function<Status(const char* data, size_t len)>;
+  virtual ~LiteralSource() = default;
+  virtual uint64_t size() const = 0;
+  virtual Status WriteTo(const Sink& sink) const = 0;
+};
 
 struct StringOptions {
   bool secret = false;      // redacted in the trace and in error messages
@@ -24,6 +41,9 @@ class Command {
     std::string text;  // raw bytes; for a literal its contents
     bool literal = false;
     bool secret = false;
+    std::shared_ptr<const LiteralSource> source;  // a streamed literal (text empty)
+
+    uint64_t literal_size() const { return source ? source->size() : text.size(); }
   };
 
   // The command name and any leading raw text: "UID FETCH", "LOGIN".
@@ -39,6 +59,8 @@ class Command {
   // " " + always a quoted string or literal, never an atom (list patterns,
   // LOGIN arguments, where an atom like NIL could be misread).
   Command& Quoted(std::string_view text, StringOptions options = {});
+  // " " + a literal whose bytes come from `source` as the command is sent.
+  Command& Streamed(std::shared_ptr<const LiteralSource> source);
   // Appends raw text without a leading space.
   Command& Append(std::string_view text);
   // Appends raw text that is secret (a SASL initial response).

@@ -171,10 +171,10 @@ Result<std::string> Connection::Send(const Command& command) {
       trace += p.secret ? RedactedPiece(p) : p.text;
       continue;
     }
-    const bool sync =
-        literal_mode_ == LiteralMode::kSynchronizing ||
-        (literal_mode_ == LiteralMode::kNonSyncSmall && p.text.size() > kLiteralMinusMax);
-    std::string announce = "{" + std::to_string(p.text.size()) + (sync ? "}" : "+}");
+    const uint64_t size = p.literal_size();
+    const bool sync = literal_mode_ == LiteralMode::kSynchronizing ||
+                      (literal_mode_ == LiteralMode::kNonSyncSmall && size > kLiteralMinusMax);
+    std::string announce = "{" + std::to_string(size) + (sync ? "}" : "+}");
     line += announce;
     trace += announce;
     line += "\r\n";
@@ -189,8 +189,27 @@ Result<std::string> Connection::Send(const Command& command) {
       if (trace_ != nullptr) trace_->Line(TraceDirection::kSent, trace);
       trace.clear();
     }
-    line += p.text;
-    trace += p.secret ? RedactedPiece(p) : "{" + std::to_string(p.text.size()) + " bytes}";
+    trace += p.secret ? RedactedPiece(p) : "{" + std::to_string(size) + " bytes}";
+    if (!p.source) {
+      line += p.text;
+      continue;
+    }
+    // Streamed: what is pending goes first, then the source in its own
+    // writes. The literal's length is promised on the wire, so a source
+    // that gives more or fewer bytes leaves the connection unusable.
+    MH_RETURN_IF_ERROR(WriteTraced(line, ""));
+    line.clear();
+    uint64_t written = 0;
+    Status s = p.source->WriteTo([&](const char* data, size_t len) -> Status {
+      if (len > size - written) return ProtocolError("literal source gave more than its size");
+      written += len;
+      return WriteTraced(std::string_view(data, len), "");
+    });
+    if (s.ok() && written != size) s = ProtocolError("literal source gave less than its size");
+    if (!s.ok()) {
+      Break(s);
+      return s;
+    }
   }
   line += "\r\n";
   MH_RETURN_IF_ERROR(WriteTraced(line, trace));

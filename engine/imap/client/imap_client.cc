@@ -219,6 +219,12 @@ Status ImapClient::FetchHeaderKeys(const SequenceSet& uids, const HeaderKeysCall
   return imap::FetchHeaderKeys(ctx(), uids, callback);
 }
 
+Result<AppendResult> ImapClient::Append(const AppendRequest& request) {
+  return imap::Append(ctx(), request);
+}
+
+Status ImapClient::Create(const std::string& mailbox) { return imap::Create(ctx(), mailbox); }
+
 Status ImapClient::Noop() { return RunCommand(*conn_, Command("NOOP"), IgnoreUntagged); }
 
 Result<IdleResult> ImapClient::Idle(std::chrono::milliseconds timeout,

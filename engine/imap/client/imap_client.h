@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/core/status.h"
+#include "engine/imap/client/append.h"
 #include "engine/imap/client/capabilities.h"
 #include "engine/imap/client/connection.h"
 #include "engine/imap/client/examine.h"
@@ -83,6 +84,9 @@ class ImapClient {
   Status FetchMessagesListing(const SequenceSet& uids, uint32_t list_from, MessageHandler& handler,
                               std::vector<uint32_t>* listed);
   Status FetchHeaderKeys(const SequenceSet& uids, const HeaderKeysCallback& callback);
+  // A push target's side (append.h).
+  Result<AppendResult> Append(const AppendRequest& request);
+  Status Create(const std::string& mailbox);
   Status Noop();
   Result<IdleResult> Idle(std::chrono::milliseconds timeout,
                           const std::function<void(const Response&)>& on_event = nullptr);

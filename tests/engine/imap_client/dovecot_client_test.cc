@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstring>
@@ -148,6 +149,76 @@ TEST_CASE("non-ASCII folders round-trip through modified UTF-7", "[integration]"
   CHECK(box->exists == 1u);
 }
 
+// A 3 MB message from a source that holds none of it: what a push of an
+// archived file sends.
+class GeneratedSource : public LiteralSource {
+ public:
+  explicit GeneratedSource(size_t lines) : lines_(lines) {}
+  uint64_t size() const override { return Header().size() + lines_ * Line(0).size(); }
+  Status WriteTo(const Sink& sink) const override {
+    MH_RETURN_IF_ERROR(sink(Header().data(), Header().size()));
+    for (size_t i = 0; i < lines_; ++i) {
+      std::string l = Line(i);
+      MH_RETURN_IF_ERROR(sink(l.data(), l.size()));
+    }
+    return Status::Ok();
+  }
+  std::string All() const {
+    std::string out = Header();
+    for (size_t i = 0; i < lines_; ++i) out += Line(i);
+    return out;
+  }
+
+ private:
+  static std::string Header() {
+    return "From: a@example.com\r\nSubject: pushed\r\nMessage-ID: <p1@example.com>\r\n\r\n";
+  }
+  static std::string Line(size_t i) {
+    char buf[80];
+    std::snprintf(buf, sizeof buf,
+                  "%08zu the quick brown fox jumps over the lazy dog 0123456789\r\n", i);
+    return buf;
+  }
+  size_t lines_;
+};
+
+TEST_CASE(
+    "APPEND into a created folder keeps bytes, flags, keywords and INTERNALDATE, "
+    "APPENDUID names the uid",
+    "[integration]") {
+  auto& d = DovecotServer::Shared();
+  TestUser u = d.CreateUser();
+  auto c = LoggedIn(d, u);
+  const std::string folder = "Gesendete Elemente/2026";
+  REQUIRE(c->Create(folder).ok());
+  REQUIRE(c->Create(folder).ok());                          // again: already there, not an error
+  auto source = std::make_shared<GeneratedSource>(40'000);  // ~3 MB
+  AppendRequest req;
+  req.mailbox = folder;
+  req.flags = {"\\Seen", "\\Flagged", "$Forwarded"};
+  req.internal_date = 1700000000;
+  req.message = source;
+  auto appended = c->Append(req);
+  INFO(appended.status().ToString());
+  REQUIRE(appended.ok());
+  CHECK(appended->uid == 1u);  // Dovecot offers UIDPLUS
+  CHECK(appended->uidvalidity != 0u);
+
+  auto box = c->Examine(folder);
+  REQUIRE(box.ok());
+  CHECK(box->uidvalidity == appended->uidvalidity);
+  MemoryHandler h;
+  REQUIRE(c->FetchMessages(SequenceSet::Parse("1:*").value(), h).ok());
+  REQUIRE(h.messages.size() == 1);
+  CHECK(h.messages[0].body == source->All());
+  CHECK(h.messages[0].fetch.internal_date->utc == 1700000000);
+  auto flags = *h.messages[0].fetch.flags;
+  // \Recent is the server's own, for this first session to see the message.
+  flags.erase(std::remove(flags.begin(), flags.end(), "\\Recent"), flags.end());
+  std::sort(flags.begin(), flags.end());
+  CHECK(flags == std::vector<std::string>{"$Forwarded", "\\Flagged", "\\Seen"});
+}
+
 TEST_CASE("NAMESPACE names the personal namespace and its delimiter", "[integration]") {
   auto& d = DovecotServer::Shared();
   TestUser u = d.CreateUser();
@@ -255,7 +326,7 @@ bool HasSeen(const std::vector<std::string>& flags) {
   return false;
 }
 
-TEST_CASE("EXAMINE + BODY.PEEK leave \\Seen unset; bodies are byte-exact", "[integration]") {
+TEST_CASE("EXAMINE + BODY.PEEK leave the Seen flag unset, bodies are byte-exact", "[integration]") {
   auto& d = DovecotServer::Shared();
   TestUser u = d.CreateUser();
   for (int i = 0; i < 4; ++i) d.Deliver(u.name, "INBOX", SmallMessage(i));

@@ -1,0 +1,85 @@
+#include "engine/imap/client/append.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include "engine/core/ascii.h"
+#include "engine/imap/client/pipeline.h"
+#include "engine/imap/client/status_mapping.h"
+#include "engine/imap/response_codes.h"
+
+namespace mailhoard::imap {
+namespace {
+
+std::string FlagList(const std::vector<std::string>& flags) {
+  std::string out = "(";
+  for (const std::string& f : flags) {
+    // \Recent is the server's to set (RFC 3501 §2.3.2); atoms only, so a
+    // hostile keyword cannot inject syntax.
+    if (EqualsIgnoreAsciiCase(f, "\\Recent") || f.empty()) continue;
+    std::string_view atom = f[0] == '\\' ? std::string_view(f).substr(1) : std::string_view(f);
+    if (atom.empty() || !IsAstringAtom(atom) || atom.find_first_of("]%*") != std::string::npos) {
+      continue;
+    }
+    if (out.size() > 1) out += ' ';
+    out += f;
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+std::string FormatInternalDate(int64_t utc_seconds) {
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::time_t t = static_cast<std::time_t>(utc_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%02d-%s-%04d %02d:%02d:%02d +0000", tm.tm_mday,
+                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+Result<AppendResult> Append(OpContext ctx, const AppendRequest& request) {
+  if (!request.message) return InvalidArgument("APPEND without a message");
+  StringOptions name_options;
+  name_options.allow_utf8 = ctx.state.utf8_accept;
+  Command cmd("APPEND");
+  cmd.String(request.mailbox, name_options).Raw(FlagList(request.flags));
+  if (request.internal_date) cmd.Raw("\"" + FormatInternalDate(*request.internal_date) + "\"");
+  cmd.Streamed(request.message);
+  MH_ASSIGN_OR_RETURN(Response done, RunForCompletion(ctx.conn, cmd, IgnoreUntagged));
+  MH_RETURN_IF_ERROR(TaggedStatusFor(done, cmd, ErrorScope::kMessage));
+  AppendResult out;
+  if (done.code) {
+    auto code = ParseResponseCode(*done.code);
+    if (code.ok() && code->kind == CodeKind::kAppendUid && !code->uids.ranges().empty()) {
+      out.uidvalidity = code->uid_validity;
+      out.uid = code->uids.ranges().front().first;
+    }
+  }
+  return out;
+}
+
+Status Create(OpContext ctx, const std::string& mailbox) {
+  StringOptions name_options;
+  name_options.allow_utf8 = ctx.state.utf8_accept;
+  Command cmd("CREATE");
+  cmd.String(mailbox, name_options);
+  MH_ASSIGN_OR_RETURN(Response done, RunForCompletion(ctx.conn, cmd, IgnoreUntagged));
+  if (done.status == StatusWord::kNo) {
+    bool exists = false;
+    if (done.code) {
+      auto code = ParseResponseCode(*done.code);
+      exists = code.ok() && code->kind == CodeKind::kAlreadyExists;
+    }
+    // Servers before RFC 5530 say it in words only.
+    std::string text;
+    for (char c : done.text) text += AsciiLower(c);
+    if (exists || text.find("already exists") != std::string::npos) return Status::Ok();
+  }
+  return TaggedStatusFor(done, cmd, ErrorScope::kFolder);
+}
+
+}  // namespace mailhoard::imap
