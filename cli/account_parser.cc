@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 
+#include "cli/config_location.h"
 #include "cli/presets.h"
 
 namespace mailhoard::cli {
@@ -31,7 +32,8 @@ constexpr std::string_view kOAuthKeys[] = {"flow",
                                            "device_url",
                                            "authorize_url",
                                            "scopes",
-                                           "ca_file"};
+                                           "ca_file",
+                                           "token_file"};
 
 bool IsEnvName(std::string_view s) {
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
@@ -261,6 +263,15 @@ Status ReadOAuth(const TableReader& account, const ProviderPreset* preset, const
   MH_RETURN_IF_ERROR(r.ReadUrl("authorize_url", &o.authorize_url));
   MH_RETURN_IF_ERROR(r.ReadStringArray("scopes", &o.scopes));
   MH_RETURN_IF_ERROR(r.ReadPath("ca_file", &o.ca_file));
+  MH_RETURN_IF_ERROR(r.ReadPath("token_file", &o.token_file));
+  if (o.token_file.empty()) {
+    auto dir = StateDir(ctx.env);
+    if (!dir.ok()) {
+      return r.TableError("token_file is needed: " + dir.status().message() +
+                          ", so there is no default place for the account's tokens");
+    }
+    o.token_file = *dir + "/" + a->name + ".token.json";
+  }
   if (o.token_url.empty()) return r.TableError("token_url is required without a provider preset");
   if (o.flow == OAuthFlow::kDevice && o.device_url.empty()) {
     return r.TableError("device_url is required for flow = \"device\" without a provider preset");

@@ -23,4 +23,14 @@ Result<ConfigLocation> LocateConfig(const std::string& cli_path, const EnvLookup
   return ConfigLocation{*home + "/.config/mailhoard/config.toml", reason};
 }
 
+Result<std::string> StateDir(const EnvLookup& env) {
+  std::optional<std::string> xdg = env("XDG_STATE_HOME");
+  if (xdg && !xdg->empty() && (*xdg)[0] == '/') return *xdg + "/mailhoard";
+  std::optional<std::string> home = env("HOME");
+  if (!home || home->empty() || (*home)[0] != '/') {
+    return InvalidArgument("neither $XDG_STATE_HOME nor $HOME is set to an absolute path");
+  }
+  return *home + "/.local/state/mailhoard";
+}
+
 }  // namespace mailhoard::cli

@@ -19,4 +19,9 @@ struct ConfigLocation {
 Result<ConfigLocation> LocateConfig(const std::string& cli_path,
                                     const EnvLookup& env = ProcessEnv());
 
+// Per-user state that must not travel with the archive (OAuth2 tokens):
+// $XDG_STATE_HOME/mailhoard if that is absolute, else
+// $HOME/.local/state/mailhoard (XDG Base Directory spec).
+Result<std::string> StateDir(const EnvLookup& env = ProcessEnv());
+
 }  // namespace mailhoard::cli

@@ -66,6 +66,7 @@ std::string ConfigSummaryText(const Config& c) {
       if (!a.oauth->tenant.empty()) o << ", tenant " << a.oauth->tenant;
       o << "\n  token url:   " << a.oauth->token_url << "\n";
       o << "  scopes:      " << Join(a.oauth->scopes) << "\n";
+      o << "  tokens:      " << a.oauth->token_file << "\n";
       if (a.oauth->client_secret.present()) {
         o << "  secret:      from " << DescribeSecretSource(a.oauth->client_secret) << "\n";
       }
@@ -141,6 +142,7 @@ std::string ConfigSummaryJson(const Config& c) {
                      {"device_url", a.oauth->device_url},
                      {"authorize_url", a.oauth->authorize_url},
                      {"scopes", a.oauth->scopes},
+                     {"token_file", a.oauth->token_file},
                      {"client_secret", SecretJson(a.oauth->client_secret)}};
     }
     j["accounts"].push_back(std::move(aj));

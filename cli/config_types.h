@@ -66,6 +66,9 @@ struct OAuthConfig {
   std::string authorize_url;  // auth_code flow
   std::vector<std::string> scopes;
   std::string ca_file;  // extra CA bundle for the token endpoint; empty = system store
+  // The account's token store: `token_file`, else StateDir()/<name>.token.json.
+  // Never in the archive, whose backups would carry a live refresh token.
+  std::string token_file;
 };
 
 struct AccountConfig {

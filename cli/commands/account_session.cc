@@ -9,7 +9,30 @@
 namespace mailhoard::cli {
 
 std::string TokenStorePath(const AccountConfig& account) {
+  return account.oauth ? account.oauth->token_file : std::string();
+}
+
+std::string LegacyTokenStorePath(const AccountConfig& account) {
   return account.archive_dir + "/.oauth-token.json";
+}
+
+Result<auth::TokenStore> OpenTokenStore(const AccountConfig& account,
+                                        std::vector<std::string>* notices) {
+  if (!account.oauth || account.oauth->token_file.empty()) {
+    return InternalError("account " + account.name + " has no token file configured");
+  }
+  auth::TokenStore store(TokenStorePath(account));
+  const std::string legacy = LegacyTokenStorePath(account);
+  auto moved = auth::MoveLegacyTokenFile(legacy, store);
+  if (!moved.ok()) {
+    return moved.status().WithContext("moving the OAuth token out of the archive (" + legacy +
+                                      " to " + store.path() + ")");
+  }
+  if (*moved && notices) {
+    notices->push_back("moved the OAuth token out of the archive, from " + legacy + " to " +
+                       store.path());
+  }
+  return store;
 }
 
 Result<auth::OAuthEndpoints> OAuthEndpointsFor(const AccountConfig& account,
@@ -113,8 +136,9 @@ Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
   c.user = account.user;
   if (IsOAuth(account.auth)) {
     MH_ASSIGN_OR_RETURN(auth::OAuthEndpoints endpoints, OAuthEndpointsFor(account, warnings));
-    auto provider = std::make_shared<auth::OAuthTokenProvider>(
-        auth::TokenStore(TokenStorePath(account)), MakeOAuthClient(account, endpoints));
+    MH_ASSIGN_OR_RETURN(auth::TokenStore store, OpenTokenStore(account, warnings));
+    auto provider = std::make_shared<auth::OAuthTokenProvider>(std::move(store),
+                                                               MakeOAuthClient(account, endpoints));
     c.tokens = provider;
     c.secret = [provider] { return provider->AccessToken(); };
     c.refresh = [provider] { return provider->ForceRefresh(); };

@@ -14,8 +14,16 @@
 
 namespace mailhoard::cli {
 
-// Where an account's OAuth2 tokens live: next to its archive, owner-only.
+// Where an account's OAuth2 tokens live: [oauth] token_file, by default in
+// the per-user state directory (owner-only), never inside the archive.
 std::string TokenStorePath(const AccountConfig& account);
+// Where older versions kept them: <archive>/<account>/.oauth-token.json.
+std::string LegacyTokenStorePath(const AccountConfig& account);
+
+// The account's token store, after moving a token left in the archive by an
+// older version to TokenStorePath() (one line about it in `notices`).
+Result<auth::TokenStore> OpenTokenStore(const AccountConfig& account,
+                                        std::vector<std::string>* notices);
 
 // The OAuth2 endpoints of an account (preset values already filled in by
 // the config loader) with its client secret resolved.

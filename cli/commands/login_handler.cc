@@ -1,13 +1,11 @@
 // `mailhoard login ACCOUNT`: the one interactive step. OAuth2 accounts sign
 // in (device code, authorization code + PKCE, or client credentials) and the
-// token is stored owner-only next to the archive; password accounts just
+// token is stored owner-only in the state directory; password accounts just
 // prove that the password works.
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <thread>
 
 #include "cli/commands/account_session.h"
@@ -137,13 +135,19 @@ int OAuthLogin(CommandContext& ctx, const AccountConfig& account) {
   }
   if (!tokens.ok()) return ctx.ReportAccountFailure(tokens.status().WithContext(account.name));
 
-  // The token lives next to the archive; a first login comes before any sync.
-  std::error_code ec;
-  std::filesystem::create_directories(account.archive_dir, ec);
-  chmod(account.archive_dir.c_str(), 0700);
+  // Save() creates the state directory (0700) on a first sign-in.
   auth::TokenStore store(TokenStorePath(account));
   Status saved = store.Save(auth::ToStoredToken(*tokens, std::chrono::system_clock::now(), grant));
   if (!saved.ok()) return ctx.ReportAccountFailure(saved.WithContext(account.name));
+  // A new sign-in replaces a token an older version left in the archive.
+  const std::string legacy = LegacyTokenStorePath(account);
+  auto removed = legacy == store.path() ? Result<bool>(false) : auth::RemoveTokenFile(legacy);
+  if (!removed.ok()) {
+    ctx.PrintWarning(account.name + ": " + removed.status().message());
+  } else if (*removed) {
+    ctx.PrintWarning(account.name + ": removed the old token file " + legacy +
+                     " from the archive; tokens now live in " + store.path());
+  }
   if (!ctx.quiet) {
     ctx.out << account.name << ": signed in as " << account.user << " (" << ToString(account.auth)
             << ", " << ToString(account.oauth->flow) << "); token stored in " << store.path()

@@ -84,8 +84,11 @@ int RunStatus(CommandContext& ctx, const StatusOptions& options) {
       }
     }
     if (IsOAuth(account->auth)) {
-      auth::TokenStore store(TokenStorePath(*account));
-      auto token = store.Load();
+      std::vector<std::string> notices;
+      auto store = OpenTokenStore(*account, &notices);
+      for (const auto& n : notices) ctx.PrintWarning(account->name + ": " + n);
+      if (!store.ok()) ctx.PrintWarning(account->name + ": " + store.status().message());
+      auto token = store.ok() ? store->Load() : Result<auth::StoredToken>(store.status());
       if (!token.ok()) {
         ja["token"] = "missing";
         if (!ctx.json)

@@ -169,6 +169,41 @@ Status TokenStore::Save(const StoredToken& token) const {
   return Status::Ok();
 }
 
+Result<bool> RemoveTokenFile(const std::string& path) {
+  if (unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return false;
+    return IoError(Errno("cannot remove", path));
+  }
+  const std::string dir = DirOf(path);
+  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return IoError(Errno("cannot open directory", dir));
+  int rc = fsync(dfd);
+  close(dfd);
+  if (rc != 0) return IoError(Errno("fsync directory", dir));
+  return true;
+}
+
+Result<bool> MoveLegacyTokenFile(const std::string& legacy_path, const TokenStore& to) {
+  struct stat st {};
+  if (legacy_path == to.path()) return false;
+  if (lstat(legacy_path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return false;
+    return IoError(Errno("cannot stat old token file", legacy_path));
+  }
+  auto current = to.Load();
+  if (current.ok()) {
+    // A move that stopped after its rename: the new file is at least as
+    // recent as the old one.
+    MH_RETURN_IF_ERROR(RemoveTokenFile(legacy_path).status());
+    return true;
+  }
+  if (current.status().code() != ErrorCode::kNotFound) return current.status();
+  MH_ASSIGN_OR_RETURN(StoredToken token, TokenStore(legacy_path).Load());
+  MH_RETURN_IF_ERROR(to.Save(token));
+  MH_RETURN_IF_ERROR(RemoveTokenFile(legacy_path).status());
+  return true;
+}
+
 StoredToken ToStoredToken(const TokenSet& t, std::chrono::system_clock::time_point now,
                           std::string grant) {
   StoredToken s;

@@ -54,6 +54,20 @@ class TokenStore {
   SaveHook hook_;
 };
 
+// Tokens used to be kept in the archive (<archive>/<account>/.oauth-token.json),
+// so every backup of the archive carried a live refresh token. Moves such a
+// file to `to` with to.Save() (temp file, fsync, rename, fsync directory)
+// and only then unlinks it and fsyncs its directory: a failure at any step
+// leaves a usable token in at least one of the two places, and the next call
+// finishes the job (a valid token already at `to` wins and the old copy is
+// removed). Returns true when it moved or removed a file, false when there
+// was nothing to do; an unreadable old file or a damaged one at `to` is an
+// error and nothing is touched.
+Result<bool> MoveLegacyTokenFile(const std::string& legacy_path, const TokenStore& to);
+
+// Unlinks a token file and makes that durable. False if there was none.
+Result<bool> RemoveTokenFile(const std::string& path);
+
 // What the protocol layer asks for a bearer token.
 class TokenSource {
  public:

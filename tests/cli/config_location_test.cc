@@ -41,5 +41,13 @@ TEST_CASE("LocateConfig: no $HOME and no $XDG_CONFIG_HOME asks for -c", "[config
   CHECK(loc.status().message().find("pass -c FILE") != std::string::npos);
 }
 
+TEST_CASE("StateDir: $XDG_STATE_HOME if absolute, else ~/.local/state", "[config_location]") {
+  CHECK(*StateDir(FakeEnv({{"XDG_STATE_HOME", "/s"}, {"HOME", "/h"}})) == "/s/mailhoard");
+  CHECK(*StateDir(FakeEnv({{"HOME", "/h"}})) == "/h/.local/state/mailhoard");
+  CHECK(*StateDir(FakeEnv({{"XDG_STATE_HOME", "rel"}, {"HOME", "/h"}})) ==
+        "/h/.local/state/mailhoard");
+  CHECK_FALSE(StateDir(FakeEnv({})).ok());
+}
+
 }  // namespace
 }  // namespace mailhoard::cli

@@ -112,6 +112,32 @@ TEST_CASE("defaults for a plain imap account", "[config]") {
   CHECK(c->source_path == "t.toml");
 }
 
+TEST_CASE("OAuth tokens live in the state directory, or in token_file", "[config]") {
+  const std::string m365 = R"(archive = "/a"
+[accounts.work]
+provider = "microsoft365"
+user = "u@example.org"
+[accounts.work.oauth]
+client_id = "c"
+)";
+  Result<Config> home = Parse(m365);
+  REQUIRE(home.ok());
+  CHECK(home->accounts[0].oauth->token_file ==
+        "/home/alice/.local/state/mailhoard/work.token.json");
+  Result<Config> xdg = ParseConfig(
+      m365, "t.toml", FakeEnv({{"HOME", "/home/alice"}, {"XDG_STATE_HOME", "/var/lib/u"}}));
+  REQUIRE(xdg.ok());
+  CHECK(xdg->accounts[0].oauth->token_file == "/var/lib/u/mailhoard/work.token.json");
+  Result<Config> custom = Parse(m365 + "token_file = \"~/secret/work.json\"\n");
+  REQUIRE(custom.ok());
+  CHECK(custom->accounts[0].oauth->token_file == "/home/alice/secret/work.json");
+  Result<Config> nowhere = ParseConfig(m365, "t.toml", FakeEnv({}));
+  REQUIRE_FALSE(nowhere.ok());
+  CHECK(nowhere.status().message().find("token_file is needed") != std::string::npos);
+  // Password accounts have no tokens and need no state directory.
+  CHECK(ParseConfig(kBase, "t.toml", FakeEnv({})).ok());
+}
+
 TEST_CASE("the microsoft365 preset leaves Exchange's non-mail folders out", "[config]") {
   const std::string m365 = R"(archive = "/a"
 [accounts.work]

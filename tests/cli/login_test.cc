@@ -42,29 +42,58 @@ struct OAuthWorld {
   explicit OAuthWorld(const std::string& idp_config)
       : idp(FakeIdpOptions{.tls = false, .config_json = idp_config}) {}
 
-  std::string Config(const std::string& flow) {
+  // `extra` goes into [accounts.m] (before its [oauth] table), `oauth_extra`
+  // into [accounts.m.oauth].
+  std::string Config(const std::string& flow, const std::string& extra = "",
+                     const std::string& oauth_extra = "") {
     const std::string base = idp.TenantUrl("tenant1");
     return WriteFile(dir / "c.toml",
                      "archive = \"" + (dir / "hoard") +
                          "\"\n[accounts.m]\nhost = \"127.0.0.1\"\nuser = \"user1@example.org\"\n"
-                         "auth = \"xoauth2\"\n[accounts.m.oauth]\nflow = \"" +
-                         flow +
+                         "auth = \"xoauth2\"\n" +
+                         extra + "[accounts.m.oauth]\nflow = \"" + flow +
                          "\"\nclient_id = \"cid\"\nclient_secret_env = \"MH_SECRET\"\n"
                          "token_url = \"" +
                          base + "token\"\ndevice_url = \"" + base +
                          "devicecode\"\nauthorize_url = \"" + base +
-                         "authorize\"\nscopes = [\"offline_access\", \"imap\"]\n");
+                         "authorize\"\nscopes = [\"offline_access\", \"imap\"]\n" + oauth_extra);
   }
-  std::vector<std::string> Argv(const std::string& config, const std::string& secret) {
-    return {"env", "MH_SECRET=" + secret, MH_MAILHOARD_BIN, "-c", config, "login", "m"};
+  // $XDG_STATE_HOME is the test's own, so the default token place is too.
+  std::vector<std::string> Argv(const std::string& config, const std::string& secret,
+                                const std::string& command = "login") {
+    return {"env",
+            "MH_SECRET=" + secret,
+            "XDG_STATE_HOME=" + (dir / "state"),
+            MH_MAILHOARD_BIN,
+            "-c",
+            config,
+            command,
+            "m"};
   }
-  std::string TokenPath() { return dir / "hoard/m/.oauth-token.json"; }
-  void ExpectToken() {
+  std::string TokenPath() { return dir / "state/mailhoard/m.token.json"; }
+  std::string LegacyTokenPath() { return dir / "hoard/m/.oauth-token.json"; }
+  void ExpectToken(const std::string& path) {
     struct stat st;
-    REQUIRE(stat(TokenPath().c_str(), &st) == 0);
+    REQUIRE(stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
-    auto j = nlohmann::json::parse(ReadFileOrEmpty(TokenPath()));
+    auto j = nlohmann::json::parse(ReadFileOrEmpty(path));
     CHECK(j.dump().find("at-") != std::string::npos);
+  }
+  void ExpectToken() {
+    ExpectToken(TokenPath());
+    struct stat st;
+    REQUIRE(stat((dir / "state/mailhoard").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
+    CHECK_FALSE(std::filesystem::exists(LegacyTokenPath()));
+  }
+  // What an older mailhoard left: a token inside the archive.
+  void WriteLegacyToken() {
+    std::filesystem::create_directories(dir / "hoard/m");
+    WriteFile(LegacyTokenPath(),
+              R"({"version": 1, "access_token": "at-legacy", "expires_at": 4000000000,)"
+              R"( "refresh_token": "rt-legacy", "refresh_token_obtained_at": 1800000000,)"
+              R"( "scopes": "imap", "grant": "refresh_token"})");
+    chmod(LegacyTokenPath().c_str(), 0600);
   }
 
   FakeIdp idp;
@@ -87,6 +116,54 @@ TEST_CASE("login with client credentials fetches a token to prove the app works"
   CommandResult bad = RunCommand(w.Argv(config, "wrong-secret"));
   CHECK(bad.exit_code == 77);
   CHECK_FALSE(std::filesystem::exists(w.TokenPath()));
+}
+
+TEST_CASE("login stores the token in a configured token_file", "[integration]") {
+  OAuthWorld w("{}");
+  const std::string custom = w.dir / "secrets/m-tokens.json";
+  const std::string config =
+      w.Config("client_credentials", "", "token_file = \"" + custom + "\"\n");
+  CommandResult ok = RunCommand(w.Argv(config, "test-secret"));
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("token stored in " + custom + "\n") != std::string::npos);
+  w.ExpectToken(custom);
+  CHECK_FALSE(std::filesystem::exists(w.TokenPath()));
+  CommandResult check = RunCommand({"env", "XDG_STATE_HOME=" + (w.dir / "state"), MH_MAILHOARD_BIN,
+                                    "-c", config, "config", "check"});
+  CHECK(check.out.find("  tokens:      " + custom + "\n") != std::string::npos);
+}
+
+TEST_CASE("a new login removes a token an older version left in the archive", "[integration]") {
+  OAuthWorld w("{}");
+  w.WriteLegacyToken();
+  CommandResult ok = RunCommand(w.Argv(w.Config("client_credentials"), "test-secret"));
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.err == "mailhoard: warning: m: removed the old token file " + w.LegacyTokenPath() +
+                      " from the archive; tokens now live in " + w.TokenPath() + "\n");
+  w.ExpectToken();
+}
+
+TEST_CASE("the first run after an upgrade moves the token out of the archive", "[integration]") {
+  OAuthWorld w("{}");
+  w.WriteLegacyToken();
+  // Nothing listens on port 1: the sync fails after the move, which comes first.
+  const std::string config =
+      w.Config("device", "port = 1\ntls = \"none\"\nallow_plaintext = true\n");
+  CommandResult sync = RunCommand(w.Argv(config, "test-secret", "sync"));
+  INFO(sync.err);
+  CHECK(sync.exit_code == 75);
+  CHECK(sync.err.find("mailhoard: warning: m: moved the OAuth token out of the archive, from " +
+                      w.LegacyTokenPath() + " to " + w.TokenPath() + "\n") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(w.LegacyTokenPath()));
+  CHECK(nlohmann::json::parse(ReadFileOrEmpty(w.TokenPath()))["refresh_token"] == "rt-legacy");
+  struct stat st;
+  REQUIRE(stat(w.TokenPath().c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  // Once moved, there is nothing more to say.
+  CommandResult again = RunCommand(w.Argv(config, "test-secret", "sync"));
+  CHECK(again.err.find("moved the OAuth token") == std::string::npos);
 }
 
 TEST_CASE("login runs the device flow: prints the code, polls, stores the token", "[integration]") {

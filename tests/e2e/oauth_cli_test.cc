@@ -63,14 +63,16 @@ struct World {
   std::string WriteConfig(uint16_t port) {
     std::string path = dir + "/config.toml";
     std::string tenant = idp->TenantUrl("organizations");
-    std::ofstream(path) << "archive = \"" << dir << "/archive\"\n"
-                        << "[accounts.m365]\nhost = \"127.0.0.1\"\nport = " << port
-                        << "\ntls = \"none\"\nallow_plaintext = true\nuser = \"" << user.name
-                        << "\"\nauth = \"xoauth2\"\nconnections = 1\n"
-                        << "[accounts.m365.oauth]\nflow = \"device\"\nclient_id = \"test-client\"\n"
-                        << "token_url = \"" << tenant << "/oauth2/v2.0/token\"\n"
-                        << "device_url = \"" << tenant << "/oauth2/v2.0/devicecode\"\n"
-                        << "scopes = [\"https://outlook.office.com/IMAP.AccessAsUser.All\", \"offline_access\"]\n";
+    std::ofstream(path)
+        << "archive = \"" << dir << "/archive\"\n"
+        << "[accounts.m365]\nhost = \"127.0.0.1\"\nport = " << port
+        << "\ntls = \"none\"\nallow_plaintext = true\nuser = \"" << user.name
+        << "\"\nauth = \"xoauth2\"\nconnections = 1\n"
+        << "[accounts.m365.oauth]\nflow = \"device\"\nclient_id = \"test-client\"\n"
+        << "token_url = \"" << tenant << "/oauth2/v2.0/token\"\n"
+        << "device_url = \"" << tenant << "/oauth2/v2.0/devicecode\"\n"
+        << "token_file = \"" << dir << "/state/m365.json\"\n"
+        << "scopes = [\"https://outlook.office.com/IMAP.AccessAsUser.All\", \"offline_access\"]\n";
     return path;
   }
 };
@@ -105,16 +107,23 @@ TEST_CASE("OAuth2: login, sync past token expiry, revoked sign-in", "[integratio
   INFO(login.out << login.err);
   REQUIRE(login.exit_code == 0);
   CHECK((login.out + login.err).find("microsoft.com/devicelogin") != std::string::npos);
-  std::string token_file = w.dir + "/archive/m365/.oauth-token.json";
+  std::string token_file = w.dir + "/state/m365.json";
   REQUIRE(fs::exists(token_file));
   CHECK((fs::status(token_file).permissions() & fs::perms::group_all) == fs::perms::none);
   CHECK(login.out.find(nlohmann::json::parse(std::ifstream(token_file))
                            .value("access_token", std::string("?"))) == std::string::npos);
+  // As an older version kept it: inside the archive. The sync moves it first.
+  const std::string legacy = w.dir + "/archive/m365/.oauth-token.json";
+  fs::create_directories(w.dir + "/archive/m365");
+  fs::rename(token_file, legacy);
 
   sleep(3);  // the access token from login has expired
   auto sync = Mailhoard({"-c", config, "--json", "sync"});
   INFO(sync.out << sync.err);
   REQUIRE(sync.exit_code == 0);
+  CHECK(sync.err.find("moved the OAuth token out of the archive") != std::string::npos);
+  CHECK_FALSE(fs::exists(legacy));
+  CHECK(fs::exists(token_file));
   auto result = nlohmann::json::parse(sync.out);
   CHECK(result["accounts"][0]["fetched"] == 12);
 

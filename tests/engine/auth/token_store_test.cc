@@ -165,5 +165,101 @@ TEST_CASE("a process killed between receiving and storing a token leaves the old
   CHECK(TokenStore(path).Load()->refresh_token == "rt-next");
 }
 
+TEST_CASE("a token in the archive is moved to the state directory, owner-only") {
+  TempDir dir;
+  const std::string legacy = dir.File("archive/work/.oauth-token.json");
+  std::filesystem::create_directories(dir.File("archive/work"));
+  REQUIRE(TokenStore(legacy).Save(Sample("old")).ok());
+  TokenStore to(dir.File("state/mailhoard/work.token.json"));
+
+  auto moved = MoveLegacyTokenFile(legacy, to);
+  REQUIRE(moved.ok());
+  CHECK(*moved);
+  CHECK_FALSE(std::filesystem::exists(legacy));
+  CHECK(to.Load()->refresh_token == "rt-old");
+  CHECK(test::Mode(to.path()) == 0600);
+  CHECK(test::Mode(dir.File("state/mailhoard")) == 0700);
+  CHECK(FilesIn(dir.File("state/mailhoard")) == 1);
+
+  auto again = MoveLegacyTokenFile(legacy, to);  // nothing left to do
+  REQUIRE(again.ok());
+  CHECK_FALSE(*again);
+  CHECK(to.Load()->refresh_token == "rt-old");
+}
+
+TEST_CASE("a move killed at any step loses no token, and the next one finishes it") {
+  TempDir dir;
+  const std::string legacy = dir.File("old.json");
+  const std::string target = dir.File("state/work.token.json");
+  for (SaveStep at :
+       {SaveStep::kWriteTemp, SaveStep::kFsyncTemp, SaveStep::kRename, SaveStep::kFsyncDir}) {
+    std::filesystem::remove_all(dir.File("state"));
+    REQUIRE(TokenStore(legacy).Save(Sample("old")).ok());
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      TokenStore to(target, [at](SaveStep s) {
+        if (s == at) _exit(42);
+        return Status::Ok();
+      });
+      (void)MoveLegacyTokenFile(legacy, to);
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 42);
+    // At least one place holds the token.
+    auto old_copy = TokenStore(legacy).Load();
+    auto new_copy = TokenStore(target).Load();
+    CHECK((old_copy.ok() || new_copy.ok()));
+    auto moved = MoveLegacyTokenFile(legacy, TokenStore(target));
+    INFO(moved.status().message());
+    REQUIRE(moved.ok());
+    CHECK(*moved);
+    CHECK_FALSE(std::filesystem::exists(legacy));
+    CHECK(TokenStore(target).Load()->refresh_token == "rt-old");
+  }
+}
+
+TEST_CASE("a move that fails leaves the old token where it was") {
+  TempDir dir;
+  const std::string legacy = dir.File("old.json");
+  REQUIRE(TokenStore(legacy).Save(Sample("old")).ok());
+  TokenStore failing(dir.File("state/work.token.json"), [](SaveStep s) {
+    return s == SaveStep::kRename ? IoError("injected") : Status::Ok();
+  });
+  auto moved = MoveLegacyTokenFile(legacy, failing);
+  CHECK_FALSE(moved.ok());
+  CHECK(TokenStore(legacy).Load()->refresh_token == "rt-old");
+}
+
+TEST_CASE("a token already in the new place wins over the old copy, which is removed") {
+  TempDir dir;
+  const std::string legacy = dir.File("old.json");
+  REQUIRE(TokenStore(legacy).Save(Sample("old")).ok());
+  TokenStore to(dir.File("new.json"));
+  REQUIRE(to.Save(Sample("new")).ok());
+  auto moved = MoveLegacyTokenFile(legacy, to);
+  REQUIRE(moved.ok());
+  CHECK(*moved);
+  CHECK_FALSE(std::filesystem::exists(legacy));
+  CHECK(to.Load()->refresh_token == "rt-new");
+}
+
+TEST_CASE("a damaged token in the new place stops the move and touches nothing") {
+  TempDir dir;
+  const std::string legacy = dir.File("old.json");
+  REQUIRE(TokenStore(legacy).Save(Sample("old")).ok());
+  const std::string target = dir.File("new.json");
+  std::ofstream(target) << "not json";
+  chmod(target.c_str(), 0600);
+  auto moved = MoveLegacyTokenFile(legacy, TokenStore(target));
+  REQUIRE_FALSE(moved.ok());
+  CHECK(moved.status().code() == ErrorCode::kCorrupt);
+  CHECK(TokenStore(legacy).Load()->refresh_token == "rt-old");
+  CHECK(ReadFile(target) == "not json");
+}
+
 }  // namespace
 }  // namespace mailhoard::auth
