@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/config_summary.h"
 #include "cli/example_config.h"
 #include "tests/cli/test_util.h"
 
@@ -399,6 +400,23 @@ TEST_CASE("report table", "[config]") {
         std::string::npos);
   CHECK(ErrorOf(head + "to = \"t\"\nsmtp_tls = \"none\"\n").find("allow_plaintext") !=
         std::string::npos);
+}
+
+}  // namespace
+}  // namespace mailhoard::cli
+
+namespace mailhoard::cli {
+namespace {
+
+TEST_CASE("config check says that a [report] section sends no mail yet", "[config]") {
+  auto c = ParseConfig(
+      "archive = \"/a\"\n[accounts.work]\nhost = \"imap.example.org\"\nuser = \"u\"\n"
+      "password_env = \"PW\"\n[report]\nsmtp_host = \"smtp.example.org\"\n"
+      "from = \"a@example.org\"\nto = \"b@example.org\"\n",
+      "t.toml", {});
+  INFO(c.status().ToString());
+  REQUIRE(c.ok());
+  CHECK(ConfigSummaryText(*c).find("no mail is sent yet") != std::string::npos);
 }
 
 }  // namespace
