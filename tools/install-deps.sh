@@ -17,8 +17,9 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libsqlite3-dev sqlite3 libzstd-dev zstd libcurl4-openssl-dev zlib1g-dev
   libtomlplusplus-dev catch2 nlohmann-json3-dev libcli11-dev
-  dovecot-core dovecot-imapd dovecot-pop3d
+  dovecot-core dovecot-imapd dovecot-pop3d dovecot-submissiond
   openssl ca-certificates python3
+  groff-base dpkg-dev
   clang-14 libclang-rt-14-dev
   notmuch
 )
