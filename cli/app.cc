@@ -78,6 +78,8 @@ int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostr
   AddVerifyCommand(app, ctx);
   AddExportCommand(app, ctx);
   AddConfigCommand(app, ctx);
+  AddReportCommand(app, ctx);
+  AddCheckCommand(app, ctx);
   AddHelpFormatCommands(app, ctx);
 
   try {

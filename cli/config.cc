@@ -8,60 +8,15 @@
 
 #include "cli/account_parser.h"
 #include "cli/config_location.h"
+#include "cli/report_parser.h"
 #include "cli/toml_reader.h"
 
 namespace mailhoard::cli {
 namespace {
 
-constexpr std::string_view kRootKeys[] = {"archive", "accounts", "report"};
-constexpr std::string_view kReportKeys[] = {
-    "smtp_host", "smtp_port",    "smtp_tls",      "allow_plaintext", "from",      "to",
-    "user",      "password_cmd", "password_file", "password_env",    "on_success"};
-
+constexpr std::string_view kRootKeys[] = {"archive", "accounts", "report", "check"};
 // Config files are small; anything bigger is not a config file.
 constexpr std::streamsize kMaxConfigBytes = 1 << 20;
-
-Result<ReportConfig> ParseReport(const TableReader& r) {
-  MH_RETURN_IF_ERROR(r.CheckKeys(kReportKeys));
-  ReportConfig rep;
-  MH_RETURN_IF_ERROR(r.ReadString("smtp_host", &rep.smtp_host));
-  if (rep.smtp_host.empty()) return r.TableError("smtp_host is required");
-  MH_RETURN_IF_ERROR(r.ReadEnum<TlsMode>("smtp_tls", kTlsModeNames, &rep.smtp_tls));
-  MH_RETURN_IF_ERROR(r.ReadBool("allow_plaintext", &rep.allow_plaintext));
-  if (rep.smtp_tls == TlsMode::kNone && !rep.allow_plaintext) {
-    return r.ValueError("smtp_tls",
-                        "\"none\" sends reports (and any SMTP password) unencrypted; "
-                        "set allow_plaintext = true to confirm that is intended");
-  }
-  // RFC 8314: 465 for implicit TLS submission; 587 for STARTTLS submission.
-  int64_t port = rep.smtp_tls == TlsMode::kImplicit   ? 465
-                 : rep.smtp_tls == TlsMode::kStartTls ? 587
-                                                      : 25;
-  MH_RETURN_IF_ERROR(r.ReadInt("smtp_port", 1, 65535, &port));
-  rep.smtp_port = static_cast<uint16_t>(port);
-  MH_RETURN_IF_ERROR(r.ReadString("from", &rep.from));
-  if (rep.from.empty()) return r.TableError("from is required: the sender address of reports");
-  if (r.Has("to") && r.table().get("to")->is_string()) {
-    std::string one;
-    MH_RETURN_IF_ERROR(r.ReadString("to", &one));
-    rep.to = {one};
-  } else {
-    MH_RETURN_IF_ERROR(r.ReadStringArray("to", &rep.to));
-  }
-  if (rep.to.empty()) return r.TableError("to is required: one address or an array of them");
-  MH_RETURN_IF_ERROR(r.ReadString("user", &rep.user));
-  MH_RETURN_IF_ERROR(ReadSecretSource(r, "password", &rep.password));
-  if (!rep.user.empty() && !rep.password.present()) {
-    return r.TableError(
-        "user is set, so one of password_cmd, password_file, password_env is "
-        "needed too");
-  }
-  if (rep.user.empty() && rep.password.present()) {
-    return r.TableError("a password source is set but user is not");
-  }
-  MH_RETURN_IF_ERROR(r.ReadBool("on_success", &rep.on_success));
-  return rep;
-}
 
 Result<Config> ParseRoot(const toml::table& root, const std::string& source_name,
                          const EnvLookup& env) {
@@ -112,7 +67,13 @@ Result<Config> ParseRoot(const toml::table& root, const std::string& source_name
   const toml::table* report = nullptr;
   MH_RETURN_IF_ERROR(r.ReadTable("report", &report));
   if (report != nullptr) {
-    MH_ASSIGN_OR_RETURN(config.report, ParseReport(TableReader(*report, "report", ctx)));
+    MH_ASSIGN_OR_RETURN(config.report,
+                        ParseReport(TableReader(*report, "report", ctx), config.accounts, ctx));
+  }
+  const toml::table* check = nullptr;
+  MH_RETURN_IF_ERROR(r.ReadTable("check", &check));
+  if (check != nullptr) {
+    MH_ASSIGN_OR_RETURN(config.check, ParseCheck(TableReader(*check, "check", ctx)));
   }
   return config;
 }

@@ -24,6 +24,9 @@ inline constexpr EnumEntry<AuthMethod> kAuthMethodNames[] = {
     {"plain", AuthMethod::kPlain},     {"login", AuthMethod::kLogin},
     {"xoauth2", AuthMethod::kXoauth2}, {"oauthbearer", AuthMethod::kOauthBearer},
     {"user", AuthMethod::kUser},       {"apop", AuthMethod::kApop}};
+inline constexpr EnumEntry<ReportWhen> kReportWhenNames[] = {{"failure", ReportWhen::kFailure},
+                                                             {"always", ReportWhen::kAlways},
+                                                             {"changes", ReportWhen::kChanges}};
 inline constexpr EnumEntry<Policy> kPolicyNames[] = {{"archive", Policy::kArchive},
                                                      {"mirror", Policy::kMirror},
                                                      {"keep", Policy::kKeep},

@@ -93,8 +93,8 @@ std::string ConfigSummaryText(const Config& c) {
   }
   if (c.report) {
     o << "\nreport: smtp " << c.report->smtp_host << ":" << c.report->smtp_port
-      << " tls=" << ToString(c.report->smtp_tls) << " to " << Join(c.report->to)
-      << " (no mail is sent yet: reports are not implemented in this version)\n";
+      << " tls=" << ToString(c.report->smtp_tls) << " to " << Join(c.report->to) << " when "
+      << ToString(c.report->when) << " (+" << c.report->fallbacks.size() << " fallback route(s))\n";
   }
   return o.str();
 }

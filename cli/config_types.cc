@@ -23,5 +23,6 @@ const char* ToString(Durability v) { return EnumName<Durability>(kDurabilityName
 const char* ToString(LineEndings v) { return EnumName<LineEndings>(kLineEndingNames, v); }
 const char* ToString(Compress v) { return EnumName<Compress>(kCompressNames, v); }
 const char* ToString(OAuthFlow v) { return EnumName<OAuthFlow>(kOAuthFlowNames, v); }
+const char* ToString(ReportWhen v) { return EnumName<ReportWhen>(kReportWhenNames, v); }
 
 }  // namespace mailhoard::cli

@@ -98,23 +98,58 @@ struct AccountConfig {
   std::string archive_dir;           // <archive_root>/<name>
 };
 
-// Failure reports sent by SMTP at the end of an unattended run.
-struct ReportConfig {
+// When `sync` mails a report: after a failed run, after every run, or when
+// the outcome differs from the previous run's (broke / recovered).
+enum class ReportWhen { kFailure, kAlways, kChanges };
+
+// One way to send a report: an SMTP submission server, or a local
+// sendmail-compatible program.
+struct ReportRoute {
+  std::string key;       // "report" or "report.fallback[2]", for messages
+  std::string sendmail;  // set: this route runs the program instead of SMTP
   std::string smtp_host;
   uint16_t smtp_port = 0;
-  TlsMode smtp_tls = TlsMode::kImplicit;
+  TlsMode smtp_tls = TlsMode::kStartTls;
   bool allow_plaintext = false;
+  std::string tls_ca_file;  // extra CA bundle; empty = system store
+  std::string ehlo;         // EHLO name; empty = this host's name
+  // Meaningful when user or oauth_account is set: plain | login, or
+  // xoauth2 | oauthbearer with the sign-in of oauth_account.
+  AuthMethod auth = AuthMethod::kPlain;
+  std::string user;  // empty = no SMTP AUTH (for bearer: the account's user)
+  SecretSource password;
+  std::string oauth_account;  // an [accounts.NAME] whose OAuth2 tokens are reused
+
+  bool authenticates() const { return !user.empty(); }
+};
+
+// Reports sent at the end of `sync` (and by `mailhoard report --test`).
+struct ReportConfig : ReportRoute {
   std::string from;
   std::vector<std::string> to;
-  std::string user;  // empty = no SMTP AUTH
-  SecretSource password;
-  bool on_success = false;  // also report runs that succeeded
+  ReportWhen when = ReportWhen::kFailure;
+  std::vector<ReportRoute> fallbacks;  // tried in order when the primary fails
+};
+
+// Thresholds of `mailhoard check` (docs/config.md lists the defaults).
+struct CheckConfig {
+  int last_success_warning_hours = 24;
+  int last_success_critical_hours = 72;
+  // Microsoft expires refresh tokens unused for 90 days.
+  int token_idle_warning_days = 75;
+  int token_idle_critical_days = 85;
+  // Consecutive runs in which the same folder failed.
+  int folder_failures_warning = 3;
+  int folder_failures_critical = 10;
+  int disk_free_warning_percent = 10;
+  int disk_free_critical_percent = 5;
 };
 
 struct Config {
   std::string archive_root;  // absolute, ~ and $VARS expanded
   std::vector<AccountConfig> accounts;
   std::optional<ReportConfig> report;
+  CheckConfig check;
   std::string source_path;
   // Loud opt-outs and adjustments ("file:line:col: ..."), for the caller to show.
   std::vector<std::string> warnings;
@@ -140,5 +175,6 @@ const char* ToString(Durability v);
 const char* ToString(Compress v);
 const char* ToString(LineEndings v);
 const char* ToString(OAuthFlow v);
+const char* ToString(ReportWhen v);
 
 }  // namespace mailhoard::cli

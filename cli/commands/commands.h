@@ -18,6 +18,8 @@ void AddSearchCommand(CLI::App& app, CommandContext& ctx);
 void AddVerifyCommand(CLI::App& app, CommandContext& ctx);
 void AddExportCommand(CLI::App& app, CommandContext& ctx);
 void AddConfigCommand(CLI::App& app, CommandContext& ctx);
+void AddReportCommand(CLI::App& app, CommandContext& ctx);
+void AddCheckCommand(CLI::App& app, CommandContext& ctx);
 // Hidden: help-man and help-completion SHELL (build steps).
 void AddHelpFormatCommands(CLI::App& app, CommandContext& ctx);
 

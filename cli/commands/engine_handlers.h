@@ -3,6 +3,8 @@
 // (<name>_handler.cc) run the engine. Each returns the process exit code.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +42,17 @@ struct ExportOptions {
   std::string mbox_file;
 };
 
+struct ReportOptions {
+  bool test = false;
+};
+struct CheckOptions {
+  std::vector<std::string> accounts;  // empty = all
+  // Injected so that tests can judge a prepared index at any time.
+  std::function<int64_t()> now;  // Unix seconds; null = the real clock
+  // Free space of a path; null = statvfs.
+  std::function<std::optional<std::pair<uint64_t, uint64_t>>(const std::string&)> disk;
+};
+
 int RunSync(CommandContext& ctx, const SyncOptions& options);
 int RunStatus(CommandContext& ctx, const StatusOptions& options);
 int RunFolders(CommandContext& ctx, const FoldersOptions& options);
@@ -47,5 +60,7 @@ int RunLogin(CommandContext& ctx, const LoginOptions& options);
 int RunSearch(CommandContext& ctx, const SearchOptions& options);
 int RunVerify(CommandContext& ctx, const VerifyOptions& options);
 int RunExport(CommandContext& ctx, const ExportOptions& options);
+int RunReport(CommandContext& ctx, const ReportOptions& options);
+int RunCheck(CommandContext& ctx, const CheckOptions& options);
 
 }  // namespace mailhoard::cli

@@ -15,6 +15,7 @@
 #include "cli/commands/engine_handlers.h"
 #include "cli/commands/progress_display.h"
 #include "cli/commands/trace_file.h"
+#include "cli/report/run_recorder.h"
 #include "engine/sync/imap_sync.h"
 #include "engine/sync/pop3_sync.h"
 
@@ -248,14 +249,22 @@ int RunSync(CommandContext& ctx, const SyncOptions& options) {
   }
   InstallStopHandlers();
   std::vector<ExitCode> codes;
+  std::vector<const AccountConfig*> ran;
   nlohmann::json out = {{"accounts", nlohmann::json::array()}};
+  auto now = [] { return static_cast<int64_t>(std::time(nullptr)); };
   for (const AccountConfig* account : *accounts) {
     if (g_stop.load()) break;
-    nlohmann::json j;
+    nlohmann::json j = {{"started_at", now()}};
     codes.push_back(SyncAccount(ctx, *account, options, trace.get(), &j));
+    j["ended_at"] = now();
     out["accounts"].push_back(j);
+    ran.push_back(account);
   }
-  ExitCode worst = WorstExitCode(codes);
+  int worst = WorstExitCode(codes);
+  if (!options.dry_run) {
+    // Run history for `status` and `check`, and the [report] mail.
+    worst = RecordRunAndReport(ctx, {&*config, ran, &out["accounts"], worst, now});
+  }
   if (ctx.json) {
     out["exit_code"] = worst;
     ctx.out << out.dump(2) << "\n";

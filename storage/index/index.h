@@ -19,10 +19,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/core/status.h"
 #include "storage/index/records.h"
+#include "storage/index/run_record.h"
 
 namespace mailhoard::index {
 
@@ -130,6 +132,15 @@ class Index {
   Status SetMeta(std::string_view key, std::string_view value);
   Result<std::optional<std::string>> GetMeta(std::string_view key);
   Status DeleteMeta(std::string_view key);
+
+  // --- Run history (newest first) --------------------------------------------
+  // Stores one run and its errors, dropping rows beyond kRunHistoryLimit.
+  Result<int64_t> InsertRun(const RunRecord& run);
+  // Once the report of the run was sent (or could not be).
+  Status SetRunReport(int64_t run_id, ReportState state, std::string_view error);
+  Result<std::vector<RunRecord>> ListRuns(int limit);
+  // (folder id, messages recorded as unfetchable), for `check`.
+  Result<std::vector<std::pair<int64_t, uint64_t>>> CountUnfetchable();
 
   // --- Header dictionaries ----------------------------------------------------
   // Trains a dictionary now from the headers stored without one (normally

@@ -115,9 +115,36 @@ Status ApplyV2(Database& db) {
       "WHERE unfetchable_reason IS NOT NULL");
 }
 
+// `status` and `check` read how the last runs went; the meta keys hold only
+// the very last one.
+Status ApplyV3(Database& db) {
+  return db.Execute(R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  folders INTEGER NOT NULL,
+  new_messages INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  unfetchable INTEGER NOT NULL,
+  exit_code INTEGER NOT NULL,
+  report INTEGER NOT NULL,
+  report_error TEXT NOT NULL
+);
+CREATE TABLE run_errors (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  folder TEXT NOT NULL,
+  error TEXT NOT NULL
+);
+CREATE INDEX run_errors_by_run ON run_errors (run_id);
+)sql");
+}
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", &ApplyV1},
     {2, "index of unfetchable messages", &ApplyV2},
+    {3, "run history", &ApplyV3},
 };
 
 constexpr char kCountSchemaObjects[] = "SELECT count(*) FROM sqlite_schema";

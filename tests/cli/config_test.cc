@@ -380,25 +380,30 @@ TEST_CASE("every truncation of the example is parsed or rejected cleanly", "[con
 }
 
 TEST_CASE("report table", "[config]") {
-  const std::string head = kBase + "[report]\nsmtp_host = \"smtp.x\"\nfrom = \"a@x\"\n";
-  Result<Config> c = Parse(head + "to = \"ops@x\"\n");
+  const std::string head = kBase + "[report]\nsmtp_host = \"smtp.x.org\"\nfrom = \"a@x.org\"\n";
+  Result<Config> c = Parse(head + "to = \"ops@x.org\"\n");
+  INFO(c.status().ToString());
   REQUIRE(c.ok());
   REQUIRE(c->report);
-  CHECK(c->report->smtp_port == 465);
-  CHECK(c->report->to == std::vector<std::string>{"ops@x"});
+  CHECK(c->report->smtp_port == 587);  // submission with STARTTLS by default
+  CHECK(c->report->smtp_tls == TlsMode::kStartTls);
+  CHECK(c->report->to == std::vector<std::string>{"ops@x.org"});
+  CHECK(c->report->when == ReportWhen::kFailure);
   CHECK_FALSE(c->report->password.present());
   c = Parse(head +
-            "to = [\"a@x\", \"b@x\"]\nsmtp_tls = \"starttls\"\nuser = \"u\"\n"
-            "password_env = \"SMTP_PW\"\n");
+            "to = [\"a@x.org\", \"b@x.org\"]\nsmtp_tls = \"implicit\"\nuser = \"u\"\n"
+            "password_env = \"SMTP_PW\"\nwhen = \"always\"\n");
+  INFO(c.status().ToString());
   REQUIRE(c.ok());
-  CHECK(c->report->smtp_port == 587);
+  CHECK(c->report->smtp_port == 465);
   CHECK(c->report->to.size() == 2);
+  CHECK(c->report->when == ReportWhen::kAlways);
   CHECK(c->report->password.key == "report.password_env");
-  CHECK(ErrorOf(kBase + "[report]\nsmtp_host = \"s\"\nto = \"t\"\n") ==
+  CHECK(ErrorOf(kBase + "[report]\nsmtp_host = \"s\"\nto = \"t@x.org\"\n") ==
         "t.toml:6:1: [report]: from is required: the sender address of reports");
-  CHECK(ErrorOf(head + "to = \"t\"\nuser = \"u\"\n").find("user is set, so one of") !=
+  CHECK(ErrorOf(head + "to = \"t@x.org\"\nuser = \"u\"\n").find("user is set, so one of") !=
         std::string::npos);
-  CHECK(ErrorOf(head + "to = \"t\"\nsmtp_tls = \"none\"\n").find("allow_plaintext") !=
+  CHECK(ErrorOf(head + "to = \"t@x.org\"\nsmtp_tls = \"none\"\n").find("allow_plaintext") !=
         std::string::npos);
 }
 
@@ -408,15 +413,19 @@ TEST_CASE("report table", "[config]") {
 namespace mailhoard::cli {
 namespace {
 
-TEST_CASE("config check says that a [report] section sends no mail yet", "[config]") {
+TEST_CASE("config check shows the report route and when it mails", "[config]") {
   auto c = ParseConfig(
       "archive = \"/a\"\n[accounts.work]\nhost = \"imap.example.org\"\nuser = \"u\"\n"
       "password_env = \"PW\"\n[report]\nsmtp_host = \"smtp.example.org\"\n"
-      "from = \"a@example.org\"\nto = \"b@example.org\"\n",
+      "from = \"a@example.org\"\nto = \"b@example.org\"\n[[report.fallback]]\n"
+      "sendmail = \"/usr/sbin/sendmail\"\n",
       "t.toml", {});
   INFO(c.status().ToString());
   REQUIRE(c.ok());
-  CHECK(ConfigSummaryText(*c).find("no mail is sent yet") != std::string::npos);
+  std::string text = ConfigSummaryText(*c);
+  CHECK(text.find("smtp.example.org:587") != std::string::npos);
+  CHECK(text.find("when failure") != std::string::npos);
+  CHECK(text.find("+1 fallback") != std::string::npos);
 }
 
 }  // namespace

@@ -171,7 +171,7 @@ DovecotServer::DovecotServer(DovecotOptions options) : options_(std::move(option
 }
 
 bool DovecotServer::TryStart(std::string* why) {
-  PickFreePorts(ports_, 4);
+  PickFreePorts(ports_, 5);
   const std::string& d = dir_;
   std::string users_clause;
   if (geteuid() == 0) {
@@ -181,7 +181,8 @@ bool DovecotServer::TryStart(std::string* why) {
     std::string me = pw ? pw->pw_name : "nobody";
     users_clause = "default_internal_user = " + me + "\ndefault_login_user = " + me + "\n" +
                    "service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n" +
-                   "service pop3-login {\n  chroot =\n}\n";
+                   "service pop3-login {\n  chroot =\n}\nservice submission-login {\n  chroot "
+                   "=\n}\n";
   }
   std::string passdb = options_.passdb_override.empty()
                            ? "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN "
@@ -197,10 +198,19 @@ bool DovecotServer::TryStart(std::string* why) {
     if (tls) s += options_.ssl ? "    ssl = yes\n" : "    port = 0\n";
     return s + "  }\n";
   };
+  const bool submission = options_.submission_relay_port != 0;
+  std::string submission_conf;
+  if (submission) {
+    submission_conf = "submission_relay_host = 127.0.0.1\nsubmission_relay_port = " +
+                      std::to_string(options_.submission_relay_port) +
+                      "\nsubmission_relay_trusted = yes\nhostname = mailhoard-test.localhost\n"
+                      "service submission-login {\n" +
+                      listener("submission", ports_[4], false) + "}\n";
+  }
   std::string conf =
       "base_dir = " + d + "/run\nstate_dir = " + d + "/state\ninstance_name = mailhoard-test-" +
-      std::to_string(getpid()) + "\nlog_path = " + d + "/dovecot.log\n" +
-      "protocols = imap pop3\nlisten = 127.0.0.1\n" + ssl +
+      std::to_string(getpid()) + "\nlog_path = " + d + "/dovecot.log\n" + "protocols = imap pop3" +
+      std::string(submission ? " submission" : "") + "\nlisten = 127.0.0.1\n" + ssl +
       "disable_plaintext_auth = no\nauth_mechanisms = plain login\n"
       "mail_location = maildir:~/Maildir\nfirst_valid_uid = 1\n" +
       users_clause +
@@ -217,7 +227,7 @@ bool DovecotServer::TryStart(std::string* why) {
       "service imap-login {\n" +
       listener("imap", ports_[0], false) + listener("imaps", ports_[1], true) +
       "}\nservice pop3-login {\n" + listener("pop3", ports_[2], false) +
-      listener("pop3s", ports_[3], true) + "}\n" + options_.extra_config;
+      listener("pop3s", ports_[3], true) + "}\n" + submission_conf + options_.extra_config;
   config_file_ = d + "/dovecot.conf";
   WriteFile(config_file_, conf);
   fs::remove(d + "/dovecot.log");
@@ -243,7 +253,7 @@ bool DovecotServer::TryStart(std::string* why) {
       *why = ReadFile(d + "/stderr.log") + log();
       return false;
     }
-    if (Greets(ports_[0]) && Greets(ports_[2])) return true;
+    if (Greets(ports_[0]) && Greets(ports_[2]) && (!submission || Greets(ports_[4]))) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   *why = "no greeting within 15 s\n" + log();

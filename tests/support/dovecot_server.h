@@ -29,6 +29,10 @@ struct DovecotOptions {
   std::string extra_config;
   // Replaces the passwd-file passdb (for tests that bring their own).
   std::string passdb_override;
+  // Non-zero: also run Dovecot's submission service (dovecot-submissiond)
+  // on submission_port(), STARTTLS offered if ssl, relaying what it accepts
+  // to 127.0.0.1 at this port (a test's SMTP sink) without TLS.
+  uint16_t submission_relay_port = 0;
 };
 
 class DovecotServer {
@@ -41,10 +45,11 @@ class DovecotServer {
   DovecotServer& operator=(const DovecotServer&) = delete;
 
   std::string host() const { return "127.0.0.1"; }
-  uint16_t imap_port() const { return ports_[0]; }   // plaintext, STARTTLS offered if ssl
-  uint16_t imaps_port() const { return ports_[1]; }  // implicit TLS
-  uint16_t pop3_port() const { return ports_[2]; }   // plaintext, STLS offered if ssl
-  uint16_t pop3s_port() const { return ports_[3]; }  // implicit TLS
+  uint16_t imap_port() const { return ports_[0]; }        // plaintext, STARTTLS offered if ssl
+  uint16_t imaps_port() const { return ports_[1]; }       // implicit TLS
+  uint16_t pop3_port() const { return ports_[2]; }        // plaintext, STLS offered if ssl
+  uint16_t pop3s_port() const { return ports_[3]; }       // implicit TLS
+  uint16_t submission_port() const { return ports_[4]; }  // with submission_relay_port
   const std::string& ca_file() const { return ca_file_; }
   // "AB:CD:…" (upper-case hex, colon separated) of the server certificate.
   const std::string& cert_fingerprint_sha256() const { return fingerprint_; }
@@ -84,7 +89,7 @@ class DovecotServer {
   std::string config_file_;
   std::string ca_file_;
   std::string fingerprint_;
-  uint16_t ports_[4] = {0, 0, 0, 0};
+  uint16_t ports_[5] = {0, 0, 0, 0, 0};
   int pid_ = -1;
   int next_user_ = 0;
   unsigned mail_uid_ = 0;
