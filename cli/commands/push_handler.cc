@@ -105,15 +105,12 @@ int RunPush(CommandContext& ctx, const PushOptions& options) {
     ctx.PrintError("push: " + options.target + " is a POP3 account; a target must be IMAP");
     return kExitUsage;
   }
-  std::unique_ptr<TraceFile> trace;
-  if (!ctx.trace_file.empty()) {
-    auto opened = TraceFile::Open(ctx.trace_file);
-    if (!opened.ok()) {
-      ctx.PrintError(opened.status().message());
-      return kExitUsage;
-    }
-    trace = std::move(opened).value();
+  auto opened = TraceFile::OpenIfAsked(ctx.trace_file);
+  if (!opened.ok()) {
+    ctx.PrintError(opened.status().message());
+    return kExitUsage;
   }
+  std::unique_ptr<TraceFile> trace = std::move(opened).value();
   InstallStopHandlers();
   auto fail = [&](const Status& s) { return ctx.ReportAccountFailure(s); };
   auto lock = AccountLock::Acquire(source.archive_dir, source.name);

@@ -14,8 +14,8 @@
 #include "cli/commands/engine_handlers.h"
 #include "cli/commands/progress_display.h"
 #include "cli/commands/stop_signal.h"
-#include "cli/report/mime_text.h"
 #include "cli/commands/trace_file.h"
+#include "cli/report/mime_text.h"
 #include "cli/report/run_recorder.h"
 #include "engine/sync/imap_sync.h"
 #include "engine/sync/pop3_sync.h"
@@ -208,15 +208,12 @@ int RunSync(CommandContext& ctx, const SyncOptions& options) {
     ctx.PrintError(accounts.status().message());
     return kExitUsage;
   }
-  std::unique_ptr<TraceFile> trace;
-  if (!ctx.trace_file.empty()) {
-    auto opened = TraceFile::Open(ctx.trace_file);
-    if (!opened.ok()) {
-      ctx.PrintError(opened.status().message());
-      return kExitUsage;
-    }
-    trace = std::move(opened).value();
+  auto opened = TraceFile::OpenIfAsked(ctx.trace_file);
+  if (!opened.ok()) {
+    ctx.PrintError(opened.status().message());
+    return kExitUsage;
   }
+  std::unique_ptr<TraceFile> trace = std::move(opened).value();
   InstallStopHandlers();
   std::vector<ExitCode> codes;
   std::vector<const AccountConfig*> ran;

@@ -41,12 +41,15 @@ struct PushFolderResult {
   std::vector<RefusedMessage> refused;
   VerifyCounts verify;
   int attempts = 0;
+  bool target_full = false;  // [OVERQUOTA]: the push stopped here
   Status status;
 };
 
 struct PushResult {
   std::vector<PushFolderResult> folders;
-  Status status;  // account-level (connect, login, LIST, quota)
+  // Account-level (connect, login, LIST); a full target is transient:
+  // retry once space was made.
+  Status status;
   uint64_t appended() const;
   uint64_t bytes() const;
   uint64_t refused() const;  // this run and earlier ones

@@ -234,6 +234,9 @@ class FolderPush {
         const Status& e = appended.status();
         if (Contains(e, "[OVERQUOTA]")) {
           MH_RETURN_IF_ERROR(batch.Commit());
+          result_->target_full = true;
+          // Final here (waiting will not free space), transient for the
+          // caller once the push has stopped.
           return Status::Error(e.code(),
                                "the target mailbox is full (" + e.message() +
                                    "); free space there or raise its quota, then push again",
@@ -466,7 +469,10 @@ PushResult PushArchive(sync::Archive& archive, const PushOptions& o) {
         (r->status.scope() == ErrorScope::kAccount && !r->status.ok() && !r->status.transient());
     result.folders.push_back(std::move(folder_result));
     if (stop) {
-      result.status = result.folders.back().status;
+      const PushFolderResult& last = result.folders.back();
+      result.status = last.target_full ? Status::Error(last.status.code(), last.status.message(),
+                                                       ErrorScope::kAccount, RetryClass::kTransient)
+                                       : last.status;
       break;
     }
   }

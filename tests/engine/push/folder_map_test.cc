@@ -67,7 +67,7 @@ TEST_CASE("Renames in config name the target path with '/' levels") {
   CHECK(m[0].create);
 }
 
-TEST_CASE("Gmail's virtual folders are not pushed; nothing goes into All Mail") {
+TEST_CASE("Gmail's virtual folders are not pushed, nothing goes into All Mail") {
   auto m = MapFolders(
       {Src(1, "[Gmail]/All Mail"), Src(2, "[Gmail]/Starred"), Src(3, "Archive", "\\All")},
       {{"[Gmail]/All Mail", "\\All", true}}, '/', {});

@@ -256,7 +256,7 @@ TEST_CASE("A target without UIDPLUS gets no duplicates, even when records were l
   fx.ExpectSame({{"INBOX", "INBOX"}});
 }
 
-TEST_CASE("Exchange drops \\Flagged from APPEND: it is set afterwards", "[integration]") {
+TEST_CASE("Exchange drops the Flagged flag from APPEND, it is set afterwards", "[integration]") {
   PushFixture fx;
   fx.server.Deliver(fx.source.user.name, "INBOX", Msg("f1"), {"\\Flagged", "\\Seen"});
   fx.Sync();

@@ -34,7 +34,7 @@ TEST_CASE("First push into an empty folder appends everything, in UID order") {
   CHECK(plan.matched.empty());
 }
 
-TEST_CASE("Recorded messages are not appended again; only new ones are") {
+TEST_CASE("Recorded messages are not appended again, only new ones are") {
   auto plan = PlanFolderPush({Src(1, "a"), Src(2, "b"), Src(3, "c")},
                              {Pushed(1, 7, 10), Pushed(2, 7, 11)}, 7, {}, {});
   CHECK(plan.append == std::vector<size_t>{2});
@@ -58,7 +58,7 @@ TEST_CASE("Two copies of one message are matched one to one") {
   CHECK(plan.append == std::vector<size_t>{1});
 }
 
-TEST_CASE("Matching needs the same INTERNALDATE; without Message-ID, size and date") {
+TEST_CASE("Matching needs the same INTERNALDATE, without Message-ID, size and date") {
   std::vector<TargetKey> keys = {{5, "<a>", 100, 999}, {6, "", 100, 1000}, {7, "", 101, 1000}};
   auto plan = PlanFolderPush({Src(1, "a"), Src(2, "", 1000, "", 100), Src(3, "", 1000, "", 102)},
                              {}, 7, keys, {});

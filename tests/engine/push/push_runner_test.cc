@@ -190,7 +190,7 @@ struct Fixture {
   PushResult Push() { return Push(Options()); }
 };
 
-TEST_CASE("Push appends every archived message once; a second push appends nothing") {
+TEST_CASE("Push appends every archived message once, a second push appends nothing") {
   Fixture fx;
   for (uint32_t i = 1; i <= 5; ++i) fx.Store("INBOX", i, "m" + std::to_string(i), {"\\Seen"});
   auto r = fx.Push();
@@ -235,7 +235,7 @@ TEST_CASE("Without UIDPLUS a lost OK still leaves no duplicate, and UIDs are lea
   CHECK(fx.server.Messages("INBOX").size() == 3);
 }
 
-TEST_CASE("A refused message is reported by name and size; the rest goes on") {
+TEST_CASE("A refused message is reported by name and size, the rest goes on") {
   Fixture fx;
   for (uint32_t i = 1; i <= 3; ++i) fx.Store("INBOX", i, "m" + std::to_string(i));
   fx.server.refuse_subjects = {"m2"};
@@ -267,6 +267,7 @@ TEST_CASE("A full target stops the push with a clear error and keeps what landed
   auto r = fx.Push();
   CHECK_FALSE(r.status.ok());
   CHECK(r.status.message().find("full") != std::string::npos);
+  CHECK(r.status.transient());  // the CLI's 75: retry later
   CHECK(fx.server.Messages("INBOX").size() == 2);
   fx.server.quota_after = -1;
   auto again = fx.Push();
@@ -275,7 +276,7 @@ TEST_CASE("A full target stops the push with a clear error and keeps what landed
   CHECK(fx.server.Messages("Other").size() == 1);
 }
 
-TEST_CASE("Flag changes reach the target's copy; verify compares bytes") {
+TEST_CASE("Flag changes reach the target's copy, verify compares bytes") {
   Fixture fx;
   fx.Store("INBOX", 1, "m1");
   REQUIRE(fx.Push().status.ok());
