@@ -23,15 +23,8 @@ Result<std::unique_ptr<TraceFile>> TraceFile::Open(const std::string& path) {
 
 TraceFile::~TraceFile() { fclose(file_); }
 
-void TraceFile::Line(imap::TraceDirection direction, std::string_view line) {
-  Write(direction == imap::TraceDirection::kSent, line);
-}
-
-void TraceFile::Line(pop3::TraceDirection direction, std::string_view line) {
-  Write(direction == pop3::TraceDirection::kSent, line);
-}
-
-void TraceFile::Write(bool sent, std::string_view line) {
+void TraceFile::Line(net::TraceDirection direction, std::string_view line) {
+  const bool sent = direction == net::TraceDirection::kSent;
   std::lock_guard<std::mutex> lock(mu_);
   fputs(sent ? "C: " : "S: ", file_);
   fwrite(line.data(), 1, line.size(), file_);

@@ -1,5 +1,7 @@
 #include "engine/imap/fetch_response.h"
 
+#include "engine/core/civil_date.h"
+
 #include "engine/imap/fetch_item.h"
 #include "engine/imap/mailbox_responses.h"
 #include "engine/imap/response_codes.h"
@@ -7,17 +9,6 @@
 namespace mailhoard::imap {
 
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil), so no time zone or locale is involved.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 bool ReadDigits(std::string_view s, size_t* pos, size_t count, int* out) {
   if (*pos + count > s.size()) return false;

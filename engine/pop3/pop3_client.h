@@ -25,20 +25,16 @@
 
 #include "engine/core/status.h"
 #include "engine/net/buffered_reader.h"
+#include "engine/net/trace.h"
 #include "engine/net/transport.h"
 #include "engine/pop3/reply.h"
 
 namespace mailhoard::pop3 {
 
-enum class TraceDirection { kSent, kReceived };
-
-// A protocol log. PASS, APOP digests and AUTH exchanges reach it as
-// "<redacted>"; message contents as "{N bytes}".
-class TraceSink {
- public:
-  virtual ~TraceSink() = default;
-  virtual void Line(TraceDirection direction, std::string_view line) = 0;
-};
+// The protocol log (engine/net/trace.h): PASS, APOP digests and AUTH
+// exchanges reach it as "<redacted>"; message contents as "{N bytes}".
+using net::TraceDirection;
+using net::TraceSink;
 
 enum class AuthMethod {
   kAuto,         // AUTH PLAIN if offered, else USER/PASS

@@ -11,7 +11,7 @@
 namespace mailhoard::pop3 {
 namespace {
 
-constexpr std::string_view kRedactedLine = "<redacted>";
+constexpr std::string_view kRedactedLine = net::kRedacted;
 // RFC 2449 §4: a command line is at most 255 octets; RFC 5034 §4 says an
 // initial response that would not fit must be sent after an empty challenge.
 constexpr size_t kMaxCommandLine = 255 - 2;

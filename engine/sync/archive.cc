@@ -38,31 +38,7 @@ void DescribeMessage(const mime::MessageScanner& scan, index::MessageRecord* rec
 }  // namespace
 
 FlagSet FlagsFromIndex(const std::string& letters, const std::string& keywords) {
-  maildir::MaildirFlags flags = 0;
-  for (char c : letters) {
-    switch (c) {
-      case 'D':
-        flags |= maildir::kFlagDraft;
-        break;
-      case 'F':
-        flags |= maildir::kFlagFlagged;
-        break;
-      case 'P':
-        flags |= maildir::kFlagPassed;
-        break;
-      case 'R':
-        flags |= maildir::kFlagReplied;
-        break;
-      case 'S':
-        flags |= maildir::kFlagSeen;
-        break;
-      case 'T':
-        flags |= maildir::kFlagTrashed;
-        break;
-      default:
-        break;
-    }
-  }
+  const maildir::MaildirFlags flags = maildir::FlagsFromLetters(letters);
   std::vector<std::string> names = maildir::FlagNames(flags);
   FlagSet kw = FlagSet::Parse(keywords);
   names.insert(names.end(), kw.flags().begin(), kw.flags().end());

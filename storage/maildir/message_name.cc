@@ -35,6 +35,21 @@ std::optional<T> ParseNumber(std::string_view s) {
 
 }  // namespace
 
+MaildirFlags FlagsFromLetters(std::string_view letters, std::string* unknown) {
+  MaildirFlags flags = 0;
+  for (char c : letters) {
+    bool known = false;
+    for (const Letter& l : kLetters) {
+      if (c == l.letter) {
+        flags |= l.flag;
+        known = true;
+      }
+    }
+    if (!known && unknown && unknown->find(c) == std::string::npos) unknown->push_back(c);
+  }
+  return flags;
+}
+
 std::string FlagLetters(MaildirFlags flags) {
   std::string out;
   for (const Letter& l : kLetters) {
@@ -87,16 +102,7 @@ Result<ParsedName> ParseMessageName(std::string_view name) {
     std::string_view info = name.substr(colon + 1);
     if (info.size() >= 2 && info[0] == '2' && info[1] == ',') {
       out.has_info = true;
-      for (char c : info.substr(2)) {
-        bool known = false;
-        for (const Letter& l : kLetters) {
-          if (c == l.letter) {
-            out.flags |= l.flag;
-            known = true;
-          }
-        }
-        if (!known && out.other_flags.find(c) == std::string::npos) out.other_flags.push_back(c);
-      }
+      out.flags = FlagsFromLetters(info.substr(2), &out.other_flags);
     }
   }
   out.base = std::string(base);

@@ -32,6 +32,9 @@ using MaildirFlags = uint8_t;
 
 // "DFPRST" subset in ASCII order, without the "2," prefix.
 std::string FlagLetters(MaildirFlags flags);
+// The reverse; letters it does not know are appended to *unknown (once
+// each) when given.
+MaildirFlags FlagsFromLetters(std::string_view letters, std::string* unknown = nullptr);
 
 struct SplitFlags {
   MaildirFlags flags = 0;

@@ -1,5 +1,7 @@
 #include "storage/mime/date.h"
 
+#include "engine/core/civil_date.h"
+
 #include <cstdint>
 #include <string>
 
@@ -25,17 +27,6 @@ constexpr ZoneName kZones[] = {
     {"eest", 180}, {"wet", 0},    {"west", 60},  {"jst", 540},  {"kst", 540},  {"hkt", 480},
     {"msk", 180},  {"aest", 600}, {"aedt", 660}, {"nzst", 720}, {"nzdt", 780}, {"sgt", 480},
 };
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil): no dependence on the process time zone, unlike mktime.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 int DaysInMonth(int y, int m) {
   static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

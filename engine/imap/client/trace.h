@@ -1,25 +1,12 @@
-// TraceSink: a protocol log of one IMAP connection.
-//
-// Receives every line the client sends and every response it receives.
-// Secrets never reach it: LOGIN's password, AUTHENTICATE initial responses
-// and continuation lines (which carry passwords and bearer tokens) are
-// replaced by "<redacted>" before the sink sees them, and message bodies are
-// summarised as "{N bytes}" (they are streamed, never held as a line).
+// The IMAP client's protocol log: net::TraceSink (engine/net/trace.h).
 #pragma once
 
-#include <string_view>
+#include "engine/net/trace.h"
 
 namespace mailhoard::imap {
 
-enum class TraceDirection { kSent, kReceived };
-
-class TraceSink {
- public:
-  virtual ~TraceSink() = default;
-  // `line` has no CRLF; literals are shown as "{N bytes}" or inline text.
-  virtual void Line(TraceDirection direction, std::string_view line) = 0;
-};
-
-inline constexpr std::string_view kRedacted = "<redacted>";
+using net::kRedacted;
+using net::TraceDirection;
+using net::TraceSink;
 
 }  // namespace mailhoard::imap
