@@ -273,5 +273,27 @@ TEST_CASE("Exchange drops the Flagged flag from APPEND, it is set afterwards", "
   CHECK(flags == std::vector<std::string>{"\\Flagged", "\\Seen"});
 }
 
+TEST_CASE(
+    "A throttled target (NO and BYE with a backoff hint) is waited out and the push completes",
+    "[integration]") {
+  PushFixture fx;
+  for (int i = 0; i < 30; ++i) {
+    fx.server.Deliver(fx.source.user.name, "INBOX", Msg("t" + std::to_string(i)));
+  }
+  fx.Sync();
+  QuirkOptions q;
+  q.strip_extensions = false;
+  q.throttle_after_commands = 12;  // mid-push, on the first connection
+  q.throttle_with_no = true;
+  q.backoff_ms = 200;
+  ImapQuirkProxy proxy(fx.server.imap_port(), q);
+  PushResult r = fx.Push(fx.Options(proxy.port()));
+  INFO(r.status.ToString());
+  REQUIRE(r.status.ok());
+  CHECK(proxy.throttled() == 1);
+  CHECK(r.folders[0].attempts >= 2);
+  fx.ExpectSame({{"INBOX", "INBOX"}});
+}
+
 }  // namespace
 }  // namespace mailhoard::push

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "storage/maildir/sha256.h"
 
@@ -37,6 +38,7 @@ struct FakeServer {
   std::set<std::string> refuse_subjects;  // APPEND answered NO [LIMIT]
   int quota_after = -1;                   // APPENDs accepted before [OVERQUOTA]
   int lose_ok_at = -1;                    // this APPEND lands, then the connection drops
+  std::set<std::string> refuse_create;
   int appends = 0;
   int connects = 0;
   std::vector<FakeMessage>& Messages(const std::string& f) { return folders[f].messages; }
@@ -52,6 +54,10 @@ class FakeTarget : public TargetStore {
     return l;
   }
   Status Create(const std::string& name) override {
+    if (s_.refuse_create.count(name)) {
+      return Status::Error(ErrorCode::kServerNo, "CREATE: NO [CANNOT] Invalid mailbox name",
+                           ErrorScope::kFolder);
+    }
     s_.folders[name];
     return Status::Ok();
   }
@@ -314,6 +320,20 @@ TEST_CASE("A dry run changes neither the target nor the index") {
   auto folders = fx.archive->index().ListPushFolders("t@fake:143");
   REQUIRE(folders.ok());
   CHECK(folders->empty());
+}
+
+TEST_CASE("A folder the target will not create fails alone") {
+  Fixture fx;
+  fx.Store("Bad", 1, "b1");
+  fx.Store("Good", 1, "g1");
+  fx.server.refuse_create = {"Bad"};
+  auto r = fx.Push();
+  CHECK(r.status.ok());
+  CHECK(r.failed_folders() == 1);
+  CHECK(fx.server.Messages("Good").size() == 1);
+  for (const auto& f : r.folders) {
+    if (f.source == "Bad") CHECK(f.status.message().find("CREATE") != std::string::npos);
+  }
 }
 
 }  // namespace
