@@ -302,6 +302,44 @@ TEST_CASE(
   CHECK(test.err.find("mailhoard login work") != std::string::npos);
 }
 
+TEST_CASE(
+    "login of a microsoft365 account asks for SMTP.Send when a [report] sends with it, and "
+    "only then",
+    "[integration]") {
+  FakeIdp idp(FakeIdpOptions{.tls = false});
+  idp.Control(R"({"approve_after_polls": 1, "interval": 1})");
+  TempDir dir;
+  std::string tenant = idp.TenantUrl("organizations");
+  const std::string account =
+      "archive = \"" + dir.path() +
+      "/archive\"\n[accounts.work]\nprovider = \"microsoft365\"\nuser = \"me@contoso.com\"\n"
+      "[accounts.work.oauth]\nclient_id = \"cid\"\ntoken_url = \"" +
+      tenant + "/oauth2/v2.0/token\"\ndevice_url = \"" + tenant +
+      "/oauth2/v2.0/devicecode\"\ntoken_file = \"" + dir.path() + "/work.json\"\n";
+  const std::string report =
+      "[report]\nsmtp_host = \"smtp.office365.com\"\nfrom = \"me@contoso.com\"\n"
+      "to = \"me@contoso.com\"\nauth = \"xoauth2\"\noauth_account = \"work\"\n";
+  // The token endpoint echoes the scopes asked for; the token file keeps them.
+  auto login_scopes = [&](const std::string& config) {
+    WriteFile(dir / "config.toml", config);
+    auto r = mailhoard::testing::RunCommand(
+        {MH_MAILHOARD_BIN, "-c", dir / "config.toml", "login", "work"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    return std::make_pair(
+        nlohmann::json::parse(std::ifstream(dir / "work.json")).value("scopes", std::string()),
+        r.err);
+  };
+  auto [with_report, said] = login_scopes(account + report);
+  CHECK(with_report ==
+        "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send "
+        "offline_access");
+  CHECK(said.find("also asking for https://outlook.office.com/SMTP.Send") != std::string::npos);
+  auto [without, quiet] = login_scopes(account);
+  CHECK(without == "https://outlook.office.com/IMAP.AccessAsUser.All offline_access");
+  CHECK(quiet.find("SMTP.Send") == std::string::npos);
+}
+
 TEST_CASE("454 4.7.0 to AUTH is a temporary failure: exit 75, try again later", "[integration]") {
   mailhoard::testing::SmtpSinkOptions o;
   o.auth_reply = "454 4.7.0 Temporary authentication failure";
