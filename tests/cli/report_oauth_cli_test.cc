@@ -16,8 +16,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "engine/auth/base64.h"
 #include "storage/index/index.h"
+#include "tests/cli/received_mail.h"
 #include "tests/cli/test_util.h"
 #include "tests/support/dovecot_server.h"
 #include "tests/support/fake_idp/fake_idp.h"
@@ -33,55 +33,6 @@ using mailhoard::testing::FakeIdp;
 using mailhoard::testing::FakeIdpOptions;
 using mailhoard::testing::SinkMessage;
 using mailhoard::testing::SmtpSink;
-
-// Quoted-printable (RFC 2045 6.7) back to text: the report body is sent so.
-std::string DecodeQuotedPrintable(const std::string& in) {
-  std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '=') {
-      out += in[i];
-    } else if (in.compare(i, 3, "=\r\n") == 0) {
-      i += 2;  // soft line break
-    } else if (i + 2 < in.size()) {
-      out += static_cast<char>(std::stoi(in.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    }
-  }
-  return out;
-}
-
-// A header's value, unfolded, with RFC 2047 "=?UTF-8?B?…?=" words decoded
-// (the subject carries an em dash, so it is always encoded).
-std::string Header(const std::string& message, const std::string& name) {
-  std::string key = "\r\n" + name + ": ";
-  size_t at = ("\r\n" + message).find(key);
-  if (at == std::string::npos) return "";
-  size_t start = at + key.size() - 2, end = start;
-  while ((end = message.find("\r\n", end)) != std::string::npos && end + 2 < message.size() &&
-         message[end + 2] == ' ') {
-    end += 2;
-  }
-  std::string raw = message.substr(start, end - start), out;
-  for (size_t i = 0; i < raw.size();) {
-    size_t open = raw.find("=?UTF-8?B?", i);
-    size_t close = open == std::string::npos ? open : raw.find("?=", open + 10);
-    if (close == std::string::npos) {
-      out += raw.substr(i);
-      break;
-    }
-    std::string between = raw.substr(i, open - i);
-    if (between.find_first_not_of(" \r\n") != std::string::npos) out += between;
-    auto word = auth::Base64Decode(raw.substr(open + 10, close - open - 10));
-    out += word.ok() ? *word : "?";
-    i = close + 2;
-  }
-  return out;
-}
-
-std::string Body(const SinkMessage& m) {
-  size_t at = m.data.find("\r\n\r\n");
-  return at == std::string::npos ? "" : DecodeQuotedPrintable(m.data.substr(at + 4));
-}
 
 struct OAuthSubmission {
   TempDir dir;
