@@ -72,8 +72,16 @@ struct OAuthSubmission {
   std::string config() const { return dir / "config.toml"; }
   std::string token_file() const { return dir / "state/work.json"; }
 
-  void WriteConfig(const std::string& mechanism) const {
+  // The account on this Dovecot's IMAP; the report through its submission
+  // service with `mechanism`, or to 127.0.0.1:smtp_port without TLS.
+  void WriteConfig(const std::string& mechanism, uint16_t smtp_port = 0) const {
     std::string tenant = idp->TenantUrl("organizations");
+    std::string route = smtp_port == 0
+                            ? "smtp_port = " + std::to_string(dovecot->submission_port()) +
+                                  "\nsmtp_tls = \"starttls\"\ntls_ca_file = \"" +
+                                  dovecot->ca_file() + "\""
+                            : "smtp_port = " + std::to_string(smtp_port) +
+                                  "\nsmtp_tls = \"none\"\nallow_plaintext = true";
     WriteFile(config(),
               "archive = \"" + dir.path() +
                   "/archive\"\n"
@@ -87,10 +95,8 @@ struct OAuthSubmission {
                   "/oauth2/v2.0/devicecode\"\ntoken_file = \"" + token_file() +
                   "\"\nscopes = [\"https://outlook.office.com/IMAP.AccessAsUser.All\", "
                   "\"offline_access\"]\n"
-                  "[report]\nsmtp_host = \"127.0.0.1\"\nsmtp_port = " +
-                  std::to_string(dovecot->submission_port()) +
-                  "\nsmtp_tls = \"starttls\"\ntls_ca_file = \"" + dovecot->ca_file() +
-                  "\"\nauth = \"" + mechanism +
+                  "[report]\nsmtp_host = \"127.0.0.1\"\n" +
+                  route + "\nauth = \"" + mechanism +
                   "\"\noauth_account = \"work\"\nehlo = \"backup.example.org\"\n"
                   "from = \"hoard@example.org\"\nto = [\"admin@example.org\", "
                   "\"ops@example.org\"]\nwhen = \"always\"\n");
@@ -219,6 +225,31 @@ TEST_CASE(
   CHECK(w.sink.WaitFor(2).size() == 2);
   CHECK(w.SubmissionLogins("OAUTHBEARER") == 1);
   CHECK(w.Refreshes() == before + 1);  // the refreshed token was kept and reused
+}
+
+TEST_CASE(
+    "Exchange's 535 5.7.3 to a bearer token, with no challenge: refreshed exactly once, then a "
+    "clear error",
+    "[integration]") {
+  OAuthSubmission w;
+  w.WriteConfig("xoauth2");
+  w.Login();
+  mailhoard::testing::SmtpSinkOptions o;
+  o.auth_reply =
+      "535 5.7.3 Authentication unsuccessful [SN4PR0201CA0067.namprd02.prod.outlook.com]";
+  SmtpSink exchange(o);
+  w.WriteConfig("xoauth2", exchange.port());
+  int before = w.Refreshes();
+  auto r = w.Run({"report", "--test"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 77);
+  CHECK(r.err.find("token rejected by the SMTP server") != std::string::npos);
+  CHECK(r.err.find("535 5.7.3 Authentication unsuccessful") != std::string::npos);
+  CHECK(w.Refreshes() == before + 1);
+  int auths = 0;
+  for (const auto& c : exchange.commands()) auths += c.rfind("AUTH XOAUTH2", 0) == 0;
+  CHECK(auths == 2);  // the stored token, then the refreshed one; no third try
+  CHECK(exchange.messages().empty());
 }
 
 TEST_CASE(
