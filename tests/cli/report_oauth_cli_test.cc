@@ -202,7 +202,7 @@ TEST_CASE(
 
 TEST_CASE(
     "a bearer token the submission server refuses is refreshed once and the report is "
-    "delivered; OAUTHBEARER when configured",
+    "delivered, and OAUTHBEARER when configured",
     "[integration]") {
   OAuthSubmission w;
   w.WriteConfig("xoauth2");

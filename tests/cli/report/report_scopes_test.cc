@@ -50,7 +50,7 @@ TEST_CASE("a [report] with xoauth2 through the account: SMTP.Send added, for tha
   CHECK(c.FindAccount("work")->oauth->scopes == kImapOnly);
 }
 
-TEST_CASE("a fallback route with oauthbearer counts too; a password route does not") {
+TEST_CASE("a fallback route with oauthbearer counts too, a password route does not") {
   Config c = Parse(kAccounts + "[report]\n" + kReportHead +
                    "user = \"relay@contoso.com\"\npassword_env = \"PW\"\n"
                    "[[report.fallback]]\nsmtp_host = \"smtp.office365.com\"\n"

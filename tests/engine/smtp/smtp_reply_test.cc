@@ -16,7 +16,7 @@ SmtpReply Parse(std::string_view line) {
   return *r;
 }
 
-TEST_CASE("reply lines: code, enhanced code, text; continuation lines; not a reply") {
+TEST_CASE("reply lines: code, enhanced code, text, continuation lines, not a reply") {
   SmtpReply r = Parse("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication\r\n");
   CHECK(r.code == 535);
   CHECK(r.enhanced == "5.7.139");
