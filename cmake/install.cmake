@@ -16,19 +16,24 @@ install(TARGETS mailhoard RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # path), not in the multiarch libdir.
 set(MAILHOARD_SYSTEMD_USER_DIR lib/systemd/user CACHE STRING
     "Where the systemd user units are installed, relative to the prefix")
+# mailhoard.service starts mailhoard-failure@.service when it fails
+# (OnFailure=); mailhoard-check.timer runs `mailhoard check` (docs/scheduling.md).
 install(FILES ${PROJECT_SOURCE_DIR}/contrib/systemd/mailhoard.timer
+              ${PROJECT_SOURCE_DIR}/contrib/systemd/mailhoard-check.timer
         DESTINATION ${MAILHOARD_SYSTEMD_USER_DIR})
-install(CODE "
-  file(READ \"${PROJECT_SOURCE_DIR}/contrib/systemd/mailhoard.service\" unit)
-  string(REPLACE \"ExecStart=%h/.local/bin/mailhoard\"
-         \"ExecStart=\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/mailhoard\" unit \"\${unit}\")
-  string(REPLACE \"# Install: see docs/scheduling.md (copy to ~/.config/systemd/user/).\"
-         \"# Installed with mailhoard: systemctl --user enable --now mailhoard.timer\" unit \"\${unit}\")
-  set(dest \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${MAILHOARD_SYSTEMD_USER_DIR}\")
-  message(STATUS \"Installing: \${dest}/mailhoard.service\")
-  file(MAKE_DIRECTORY \"\${dest}\")
-  file(WRITE \"\${dest}/mailhoard.service\" \"\${unit}\")
-")
+foreach(service mailhoard.service mailhoard-check.service mailhoard-failure@.service)
+  install(CODE "
+    file(READ \"${PROJECT_SOURCE_DIR}/contrib/systemd/${service}\" unit)
+    string(REPLACE \"ExecStart=%h/.local/bin/mailhoard\"
+           \"ExecStart=\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/mailhoard\" unit \"\${unit}\")
+    string(REPLACE \"# Install: see docs/scheduling.md (copy to ~/.config/systemd/user/).\"
+           \"# Installed with mailhoard: systemctl --user enable --now mailhoard.timer\" unit \"\${unit}\")
+    set(dest \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${MAILHOARD_SYSTEMD_USER_DIR}\")
+    message(STATUS \"Installing: \${dest}/${service}\")
+    file(MAKE_DIRECTORY \"\${dest}\")
+    file(WRITE \"\${dest}/${service}\" \"\${unit}\")
+  ")
+endforeach()
 
 install(FILES README.md docs/config.md docs/config.example.toml docs/scheduling.md
               docs/architecture.md contrib/cron.example

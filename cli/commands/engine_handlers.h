@@ -21,6 +21,7 @@ struct SyncOptions {
 };
 struct StatusOptions {
   std::string account;  // empty = all
+  int runs = 5;         // the last runs shown from the history; 0: none
 };
 struct FoldersOptions {
   std::string account;

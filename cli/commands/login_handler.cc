@@ -10,6 +10,7 @@
 
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
+#include "cli/report/report_scopes.h"
 #include "engine/auth/oauth2_auth_code.h"
 #include "engine/auth/oauth2_client.h"
 #include "engine/auth/token_store.h"
@@ -173,7 +174,15 @@ int RunLogin(CommandContext& ctx, const LoginOptions& options) {
                      " needs an [accounts." + account->name + ".oauth] table");
       return kExitUsage;
     }
-    return OAuthLogin(ctx, *account);
+    // A [report] that sends with this sign-in needs its SMTP scope granted
+    // now: the sign-in is the only step with a human present.
+    AccountConfig signing_in = *account;
+    signing_in.oauth->scopes = SignInScopes(*config, *account);
+    if (signing_in.oauth->scopes != account->oauth->scopes && !ctx.quiet) {
+      ctx.err << account->name << ": also asking for " << kMicrosoftSmtpScope
+              << ", because [report] sends mail with this sign-in\n";
+    }
+    return OAuthLogin(ctx, signing_in);
   }
   return CheckPassword(ctx, *account);
 }

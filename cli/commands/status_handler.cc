@@ -6,6 +6,7 @@
 
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
+#include "cli/commands/status_runs.h"
 #include "storage/index/index.h"
 
 namespace mailhoard::cli {
@@ -19,12 +20,6 @@ std::string When(std::optional<int64_t> t) {
   gmtime_r(&tt, &tm_utc);
   strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm_utc);
   return buf;
-}
-
-std::optional<int64_t> MetaTime(index::Index& idx, const char* key) {
-  auto v = idx.GetMeta(key);
-  if (!v.ok() || !v->has_value()) return std::nullopt;
-  return std::stoll(**v);
 }
 
 struct FolderCounts {
@@ -72,16 +67,25 @@ int RunStatus(CommandContext& ctx, const StatusOptions& options) {
       c.expunged += f.expunged;
       return Status::Ok();
     });
-    auto last_success = MetaTime(index, "last_success_at");
-    auto last_run = MetaTime(index, "last_run_at");
-    ja["last_success_at"] = last_success ? nlohmann::json(*last_success) : nlohmann::json();
-    ja["last_run_at"] = last_run ? nlohmann::json(*last_run) : nlohmann::json();
+    auto listed = index.ListRuns(options.runs);
+    std::vector<index::RunRecord> runs;
+    if (listed.ok()) {
+      runs = std::move(listed).value();
+    } else {
+      ctx.PrintWarning(account->name + ": run history unreadable: " + listed.status().message());
+    }
+    LastRunTimes last = ReadLastRunTimes(index, runs);
+    ja["last_success_at"] =
+        last.last_success_at ? nlohmann::json(*last.last_success_at) : nlohmann::json();
+    ja["last_run_at"] = last.last_run_at ? nlohmann::json(*last.last_run_at) : nlohmann::json();
+    ja["runs"] = RunsJson(runs);
     if (!ctx.json) {
       ctx.out << account->name << " (" << account->archive_dir << ")\n"
-              << "  last successful sync: " << When(last_success) << "\n";
-      if (last_run && last_run != last_success) {
-        ctx.out << "  last run: " << When(last_run) << " (failed or partial)\n";
+              << "  last successful sync: " << When(last.last_success_at) << "\n";
+      if (last.last_run_at && last.last_run_at != last.last_success_at) {
+        ctx.out << "  last run: " << When(last.last_run_at) << " (failed or partial)\n";
       }
+      PrintRuns(ctx.out, runs);
     }
     if (IsOAuth(account->auth)) {
       std::vector<std::string> notices;

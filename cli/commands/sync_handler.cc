@@ -148,16 +148,6 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
   (*json)["seconds"] = seconds;
   (*json)["dry_run"] = options.dry_run;
 
-  if (!options.dry_run) {
-    // For `mailhoard status` and monitoring: when the account last synced,
-    // and how the last run ended.
-    auto now = std::to_string(std::time(nullptr));
-    auto& index = (*archive)->index();
-    (void)index.SetMeta("last_run_at", now);
-    (void)index.SetMeta("last_run_result", json->dump());
-    if (result.ok()) (void)index.SetMeta("last_success_at", now);
-  }
-
   if (!result.status.ok()) return fail(result.status);
   uint64_t stopped = 0;
   for (const auto& f : result.folders) {

@@ -4,6 +4,7 @@
 
 #include "cli/commands/account_session.h"
 #include "cli/credentials.h"
+#include "cli/report/report_scopes.h"
 
 namespace mailhoard::cli {
 namespace {
@@ -48,7 +49,12 @@ std::unique_ptr<smtp::MailRoute> MakeRoute(const Config& config, const ReportRou
   if (IsOAuth(r.auth)) {
     // The account's own token store and refresh: one sign-in (`mailhoard
     // login NAME`, with the SMTP scope among its scopes) serves both.
-    const AccountConfig* account = config.FindAccount(r.oauth_account);
+    // A refresh asks for the scopes the sign-in had (SMTP.Send included).
+    std::shared_ptr<AccountConfig> account;
+    if (const AccountConfig* a = config.FindAccount(r.oauth_account)) {
+      account = std::make_shared<AccountConfig>(*a);
+      if (account->oauth) account->oauth->scopes = SignInScopes(config, *a);
+    }
     auto creds = std::make_shared<Result<AccountCredentials>>(InternalError("not yet"));
     auto get = [account, creds]() -> Result<AccountCredentials>* {
       // Warnings about file modes were shown when the account itself ran.

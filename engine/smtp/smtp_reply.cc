@@ -59,8 +59,9 @@ AuthFailure ClassifyAuthReply(const SmtpReply& reply, bool bearer) {
   if (reply.enhanced == "5.7.139") return AuthFailure::kSmtpAuthDisabled;
   if (reply.code / 100 == 4) return AuthFailure::kRetryLater;
   // Dovecot answers a dead token with 334 <base64 {"status":"401",…}> and,
-  // after our empty reply, 535 5.7.8; Exchange answers 535 5.7.3 with no
-  // challenge at all. Both mean the same: refresh once, then give up.
+  // to a client that answers the challenge, 535 5.7.8 (libcurl 7.88 gives
+  // up at the 334 itself); Exchange answers 535 5.7.3 with no challenge at
+  // all. All mean the same: refresh once, then give up.
   if (bearer && (reply.code == 334 || reply.code == 535)) return AuthFailure::kTokenRejected;
   if (reply.code == 535) return AuthFailure::kCredentialsRejected;
   return AuthFailure::kOther;

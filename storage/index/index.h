@@ -140,6 +140,9 @@ class Index {
   // Once the report of the run was sent (or could not be).
   Status SetRunReport(int64_t run_id, ReportState state, std::string_view error);
   Result<std::vector<RunRecord>> ListRuns(int limit);
+  // When the newest run with exit code 0 ended; nullopt when none is kept
+  // (the history is bounded, so a long failing streak can push it out).
+  Result<std::optional<int64_t>> LastSuccessfulRunEnd();
   // (folder id, messages recorded as unfetchable), for `check`.
   Result<std::vector<std::pair<int64_t, uint64_t>>> CountUnfetchable();
 

@@ -22,6 +22,8 @@ constexpr char kSelectRunErrors[] =
 constexpr char kCountUnfetchable[] =
     "SELECT folder_id, count(*) FROM messages WHERE unfetchable_reason IS NOT NULL "
     "GROUP BY folder_id ORDER BY folder_id";
+constexpr char kLastSuccessfulRunEnd[] =
+    "SELECT ended_at FROM runs WHERE exit_code = 0 ORDER BY id DESC LIMIT 1";
 constexpr char kUpdateRunReport[] = "UPDATE runs SET report = ?, report_error = ? WHERE id = ?";
 
 }  // namespace
@@ -93,6 +95,14 @@ Result<std::vector<RunRecord>> Index::ListRuns(int limit) {
     while (s.Step()) r.errors.push_back({s.ColumnText(0), s.ColumnText(1)});
     MH_RETURN_IF_ERROR(s.status());
   }
+  return out;
+}
+
+Result<std::optional<int64_t>> Index::LastSuccessfulRunEnd() {
+  std::optional<int64_t> out;
+  Statement s = impl_->db.GetCachedStatement(kLastSuccessfulRunEnd);
+  if (s.Step()) out = s.ColumnInt64(0);
+  MH_RETURN_IF_ERROR(s.status());
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "tests/cli/cli_harness.h"
+#include "tests/cli/received_mail.h"
 #include "tests/support/smtp_sink.h"
 
 namespace mailhoard::cli::testing {
@@ -58,14 +59,6 @@ struct Submission {
   }
 };
 
-std::string Header(const std::string& message, const std::string& name) {
-  std::string key = "\r\n" + name + ": ";
-  size_t at = ("\r\n" + message).find(key);
-  if (at == std::string::npos) return "";
-  size_t start = at + key.size() - 2;
-  return message.substr(start, message.find("\r\n", start) - start);
-}
-
 TEST_CASE("a failed sync mails its report through Dovecot's submission, naming the failure",
           "[integration]") {
   Submission sub;
@@ -84,10 +77,15 @@ TEST_CASE("a failed sync mails its report through Dovecot's submission, naming t
   CHECK(Header(m.data, "MIME-Version") == "1.0");
   CHECK(Header(m.data, "Content-Type").find("text/plain") != std::string::npos);
   CHECK(Header(m.data, "To").find("admin@example.org") != std::string::npos);
-  CHECK_FALSE(Header(m.data, "Subject").empty());
-  std::string body = m.data.substr(m.data.find("\r\n\r\n"));
-  CHECK(body.find("t") != std::string::npos);
-  CHECK(body.find("75") != std::string::npos);  // the exit code
+  CHECK(Header(m.data, "Subject").find("FAILED (exit 75, temporary failure) \xE2\x80\x94 t") !=
+        std::string::npos);
+  std::string body = Body(m);
+  INFO(body);
+  CHECK(body.find("\nt: 0 new messages (0.0 MB), exit 75 (temporary failure)\n") !=
+        std::string::npos);
+  // The account's cause, in the words the run printed.
+  CHECK(body.find("  error: ") != std::string::npos);
+  CHECK(body.find("Connection refused") != std::string::npos);
   // No secret ever travels in a report.
   CHECK(m.data.find(h.user().password) == std::string::npos);
   CHECK(m.data.find(sub.user.password) == std::string::npos);

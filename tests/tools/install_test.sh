@@ -16,6 +16,8 @@ check_tree() {  # root (the prefix as seen on disk), prefix (as the system will 
   local root=$1 prefix=$2 f
   for f in bin/mailhoard \
            lib/systemd/user/mailhoard.service lib/systemd/user/mailhoard.timer \
+           lib/systemd/user/mailhoard-check.service lib/systemd/user/mailhoard-check.timer \
+           lib/systemd/user/mailhoard-failure@.service \
            share/doc/mailhoard/README.md share/doc/mailhoard/config.md \
            share/doc/mailhoard/config.example.toml share/doc/mailhoard/scheduling.md \
            share/doc/mailhoard/cron.example share/man/man1/mailhoard.1 \
@@ -28,6 +30,10 @@ check_tree() {  # root (the prefix as seen on disk), prefix (as the system will 
   "$root/bin/mailhoard" --version | grep -q '^mailhoard ' || fail "installed mailhoard --version"
   grep -qx "ExecStart=$prefix/bin/mailhoard -q sync" \
     "$root/lib/systemd/user/mailhoard.service" || fail "unit ExecStart is not $prefix/bin/mailhoard"
+  for f in mailhoard-check.service mailhoard-failure@.service; do
+    grep -qx "ExecStart=$prefix/bin/mailhoard check" "$root/lib/systemd/user/$f" ||
+      fail "$f: ExecStart is not $prefix/bin/mailhoard check"
+  done
 }
 
 CASE=prefix

@@ -61,6 +61,20 @@ TEST_CASE("Run history: insert, list newest first, report outcome", "[index][run
   CHECK(!index->SetRunReport(999, ReportState::kSent, "").ok());
 }
 
+TEST_CASE("Run history: the end of the newest successful run", "[index][runs]") {
+  TempDir dir;
+  auto index = OpenIndex(dir.File("index.db"));
+  CHECK(index->LastSuccessfulRunEnd()->has_value() == false);
+  REQUIRE(index->InsertRun(Run(1000, 1)).ok());
+  CHECK(index->LastSuccessfulRunEnd()->has_value() == false);
+  REQUIRE(index->InsertRun(Run(2000, 0)).ok());
+  REQUIRE(index->InsertRun(Run(3000, 0)).ok());
+  REQUIRE(index->InsertRun(Run(4000, 75)).ok());
+  auto last = index->LastSuccessfulRunEnd();
+  REQUIRE(last.ok());
+  CHECK(*last == std::optional<int64_t>(3005));
+}
+
 TEST_CASE("Run history is bounded", "[index][runs]") {
   TempDir dir;
   auto index = OpenIndex(dir.File("index.db"));
