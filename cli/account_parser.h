@@ -1,6 +1,7 @@
 // Parsing and validation of one [accounts.NAME] table (internal to config.cc).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,25 @@ bool IsValidAccountName(std::string_view name);
 
 Result<AccountConfig> ParseAccount(const std::string& name, const TableReader& account,
                                    const std::string& archive_root, const ParseContext& ctx);
+
+// What a [tenants.NAME] table gives its mailboxes instead of the `user` key
+// and the [oauth] table of an account (tenant_config.h).
+struct AccountSeed {
+  std::string user;
+  OAuthConfig oauth;
+};
+// ParseAccount() for a table whose keys the caller has checked: `user` and
+// [oauth] come from `seed`, auth defaults to xoauth2 and must be a bearer
+// mechanism.
+Result<AccountConfig> ParseSeededAccount(const std::string& name, const TableReader& account,
+                                         const std::string& archive_root, const ParseContext& ctx,
+                                         const AccountSeed& seed);
+
+// The keys one mailbox of a tenant may set for itself, applied over `a` by
+// ApplyAccountOverrides(); each is read exactly as in an account.
+std::span<const std::string_view> OverrideKeys();
+Status ApplyAccountOverrides(const TableReader& overrides, const ParseContext& ctx,
+                             AccountConfig* a);
 
 // Reads the optional password_cmd / password_file / password_env trio (or
 // client_secret_* with prefix "client_secret"): at most one may be given.
