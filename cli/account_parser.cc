@@ -273,15 +273,8 @@ Status ReadOAuth(const TableReader& account, const ProviderPreset* preset, const
   MH_RETURN_IF_ERROR(r.ReadUrl("authorize_url", &o.authorize_url));
   MH_RETURN_IF_ERROR(r.ReadStringArray("scopes", &o.scopes));
   MH_RETURN_IF_ERROR(r.ReadPath("ca_file", &o.ca_file));
-  MH_RETURN_IF_ERROR(r.ReadPath("token_file", &o.token_file));
-  if (o.token_file.empty()) {
-    auto dir = StateDir(ctx.env);
-    if (!dir.ok()) {
-      return r.TableError("token_file is needed: " + dir.status().message() +
-                          ", so there is no default place for the account's tokens");
-    }
-    o.token_file = *dir + "/" + a->name + ".token.json";
-  }
+  MH_RETURN_IF_ERROR(
+      ReadTokenFile(r, ctx, a->name + ".token.json", "the account's tokens", &o.token_file));
   if (o.token_url.empty()) return r.TableError("token_url is required without a provider preset");
   if (o.flow == OAuthFlow::kDevice && o.device_url.empty()) {
     return r.TableError("device_url is required for flow = \"device\" without a provider preset");
@@ -301,6 +294,27 @@ Status ReadOAuth(const TableReader& account, const ProviderPreset* preset, const
 static Result<AccountConfig> ParseAccountKeys(const std::string& name, const TableReader& r,
                                               const std::string& archive_root,
                                               const ParseContext& ctx, const AccountSeed* seed);
+
+Status ReadTokenFile(const TableReader& r, const ParseContext& ctx, const std::string& default_name,
+                     std::string_view what, std::string* out) {
+  MH_RETURN_IF_ERROR(r.ReadPath("token_file", out));
+  if (!out->empty()) return Status::Ok();
+  auto dir = StateDir(ctx.env);
+  if (!dir.ok()) {
+    return r.TableError("token_file is needed: " + dir.status().message() +
+                        ", so there is no default place for " + std::string(what));
+  }
+  *out = *dir + "/" + default_name;
+  return Status::Ok();
+}
+
+Status CheckDirectoryName(const TableReader& parent, const std::string& name,
+                          std::string_view what) {
+  if (IsValidAccountName(name)) return Status::Ok();
+  return parent.KeyError(name, std::string(what) +
+                                   " names become directory names: use letters, digits, "
+                                   "'.', '_' and '-' (at most 64, not starting with '.')");
+}
 
 bool IsValidAccountName(std::string_view name) {
   if (name.empty() || name.size() > 64 || name[0] == '.') return false;

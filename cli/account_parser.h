@@ -15,6 +15,16 @@ namespace mailhoard::cli {
 // [A-Za-z0-9._-], must not start with '.', and are at most 64 bytes.
 bool IsValidAccountName(std::string_view name);
 
+// Checks a table name that becomes a directory name (IsValidAccountName);
+// `what` is "account" or "tenant".
+Status CheckDirectoryName(const TableReader& parent, const std::string& name,
+                          std::string_view what);
+
+// token_file of `r`, by default StateDir()/<default_name> (the per-user
+// state directory, never the archive, whose backups would carry the token).
+Status ReadTokenFile(const TableReader& r, const ParseContext& ctx, const std::string& default_name,
+                     std::string_view what, std::string* out);
+
 Result<AccountConfig> ParseAccount(const std::string& name, const TableReader& account,
                                    const std::string& archive_root, const ParseContext& ctx);
 

@@ -43,11 +43,7 @@ Result<Config> ParseRoot(const toml::table& root, const std::string& source_name
     TableReader ar(*accounts, "accounts", ctx);
     for (const auto& [key, node] : InFileOrder(*accounts)) {
       const std::string name(key->str());
-      if (!IsValidAccountName(name)) {
-        return ar.KeyError(name,
-                           "account names become directory names: use letters, digits, "
-                           "'.', '_' and '-' (at most 64, not starting with '.')");
-      }
+      MH_RETURN_IF_ERROR(CheckDirectoryName(ar, name, "account"));
       const toml::table* t = nullptr;
       MH_RETURN_IF_ERROR(ar.ReadTable(name, &t));
       MH_ASSIGN_OR_RETURN(

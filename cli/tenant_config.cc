@@ -3,7 +3,6 @@
 #include <unordered_map>
 
 #include "cli/account_parser.h"
-#include "cli/config_location.h"
 #include "cli/credentials.h"
 #include "cli/mailbox_list.h"
 #include "cli/presets.h"
@@ -77,16 +76,9 @@ Result<OAuthConfig> ReadAppRegistration(const TableReader& r, const std::string&
         "scope is required without a provider preset (the resource's \"…/.default\")");
   }
   MH_RETURN_IF_ERROR(r.ReadPath("token_ca_file", &o.ca_file));
-  MH_RETURN_IF_ERROR(r.ReadPath("token_file", &o.token_file));
-  if (o.token_file.empty()) {
-    auto dir = StateDir(ctx.env);
-    if (!dir.ok()) {
-      return r.TableError("token_file is needed: " + dir.status().message() +
-                          ", so there is no default place for the tenant's token");
-    }
-    // One file per tenant: the app's token opens every mailbox.
-    o.token_file = *dir + "/" + name + ".tenant-token.json";
-  }
+  // One file per tenant: the app's token opens every mailbox.
+  MH_RETURN_IF_ERROR(
+      ReadTokenFile(r, ctx, name + ".tenant-token.json", "the tenant's token", &o.token_file));
   return o;
 }
 
@@ -187,11 +179,7 @@ Status ParseTenants(const TableReader& root, const ParseContext& ctx, Config* co
   TableReader tr(*tenants, "tenants", ctx);
   for (const auto& [key, node] : InFileOrder(*tenants)) {
     const std::string name(key->str());
-    if (!IsValidAccountName(name)) {
-      return tr.KeyError(name,
-                         "tenant names become directory names: use letters, digits, '.', '_' "
-                         "and '-' (at most 64, not starting with '.')");
-    }
+    MH_RETURN_IF_ERROR(CheckDirectoryName(tr, name, "tenant"));
     // `sync NAME` and <archive>/NAME must mean one thing.
     if (config->FindAccount(name) != nullptr) {
       return tr.KeyError(name, "is also the name of an [accounts." + name + "] table");
