@@ -1,5 +1,7 @@
 #include "engine/auth/app_token_source.h"
 
+#include <algorithm>
+
 namespace mailhoard::auth {
 
 AppTokenSource::AppTokenSource(TokenStore store, std::shared_ptr<OAuthClient> client,
@@ -10,11 +12,17 @@ std::chrono::system_clock::time_point AppTokenSource::Now() const {
   return now_ ? now_() : std::chrono::system_clock::now();
 }
 
+std::chrono::system_clock::duration AppTokenSource::MarginLocked() const {
+  std::chrono::system_clock::duration margin = kRefreshMargin;
+  if (lifetime_) margin = std::min(margin, *lifetime_ / 2);
+  return margin;
+}
+
 Result<std::string> AppTokenSource::AccessToken() {
   std::lock_guard lock(mu_);
   const auto usable = [this](const StoredToken& t) {
     return !t.access_token.empty() && t.grant == "client_credentials" &&
-           t.expires_at - kRefreshMargin > Now();
+           t.expires_at - MarginLocked() > Now();
   };
   if (cached_ && usable(*cached_)) return cached_->access_token;
   if (!cached_) {
@@ -32,7 +40,7 @@ Result<std::string> AppTokenSource::AccessToken() {
 Result<std::string> AppTokenSource::ForceRefresh() {
   std::lock_guard lock(mu_);
   if (cached_ && obtained_at_ && Now() - *obtained_at_ < kTrustedAge &&
-      cached_->expires_at - kRefreshMargin > Now()) {
+      cached_->expires_at - MarginLocked() > Now()) {
     return cached_->access_token;
   }
   return RequestLocked();
@@ -49,6 +57,7 @@ Result<std::string> AppTokenSource::RequestLocked() {
   // A failed save costs the next run one token request, nothing more; the
   // token is good either way.
   (void)store_.Save(next);
+  lifetime_ = next.expires_at - Now();
   cached_ = std::move(next);
   obtained_at_ = Now();
   return cached_->access_token;

@@ -40,6 +40,10 @@ class AppTokenSource final : public TokenSource {
  private:
   Result<std::string> RequestLocked();
   std::chrono::system_clock::time_point Now() const;
+  // kRefreshMargin, or half the lifetime of a token this process obtained
+  // when that is shorter: a provider issuing 4-minute tokens must not cost
+  // a token request per mailbox.
+  std::chrono::system_clock::duration MarginLocked() const;
 
   std::mutex mu_;
   TokenStore store_;
@@ -49,6 +53,7 @@ class AppTokenSource final : public TokenSource {
   // When this process received cached_ from the token endpoint; unset for
   // a token loaded from the store.
   std::optional<std::chrono::system_clock::time_point> obtained_at_;
+  std::optional<std::chrono::system_clock::duration> lifetime_;
 };
 
 }  // namespace mailhoard::auth

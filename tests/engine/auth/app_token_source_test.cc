@@ -86,6 +86,20 @@ TEST_CASE("app token: renewed 5 minutes before expiry, and reused across runs", 
   CHECK(f.http->requests.size() == 2);
 }
 
+TEST_CASE("app token: a short-lived token is reused for half its life", "[tenant]") {
+  AppFixture f;
+  auto source = f.Source();
+  f.Reply("app-1", 240);  // shorter than the 5-minute margin
+  CHECK(*source->AccessToken() == "app-1");
+  f.clock->t += 100s;
+  CHECK(*source->AccessToken() == "app-1");
+  CHECK(f.http->requests.size() == 1);
+  f.clock->t += 21s;
+  f.Reply("app-2", 240);
+  CHECK(*source->AccessToken() == "app-2");
+  CHECK(f.http->requests.size() == 2);
+}
+
 TEST_CASE("app token: a refusal right after issue is the mailbox's, not the token's", "[tenant]") {
   AppFixture f;
   auto source = f.Source();
