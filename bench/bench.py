@@ -40,7 +40,7 @@ class Server:
         cmd = [os.path.join(build, "tests", "support", "mailhoard-testserver"),
                "--ready-file", self.ready, "--messages", str(args.messages),
                "--seed", str(args.seed), "--median-size", str(args.median_size),
-               "--big-fraction", str(args.big_fraction)]
+               "--big-fraction", str(args.big_fraction)] + getattr(args, "server_extra", [])
         log("starting %s" % " ".join(cmd))
         self.log = open(os.path.join(work, "server.log"), "wb")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)

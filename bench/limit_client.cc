@@ -14,6 +14,11 @@
 //
 // usage: mailhoard-bench-limit HOST PORT CA_FILE USER PASSWORD OUT_DIR
 // prints {"messages": N, "bytes": B, "folders": F}
+//
+// The push benchmark's limit is the other direction:
+//   mailhoard-bench-limit --append HOST PORT CA_FILE USER PASSWORD SRC_DIR
+// APPENDs every file under SRC_DIR's cur/ directories into one new folder,
+// LITERAL+ and 32 commands in flight, no flags, no dates, nothing recorded.
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -27,6 +32,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -194,9 +203,51 @@ std::string ListName(const std::string& line) {
   return name;
 }
 
+int Append(int argc, char** argv) {
+  if (argc != 8) {
+    fprintf(stderr, "usage: mailhoard-bench-limit --append HOST PORT CA USER PASSWORD SRC_DIR\n");
+    return 2;
+  }
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(argv[7])) {
+    if (e.is_regular_file() && e.path().parent_path().filename() == "cur") {
+      files.push_back(e.path().string());
+    }
+  }
+  Conn c(argv[2], argv[3], argv[4]);
+  Totals totals;
+  c.Line();  // greeting
+  c.Write("a LOGIN " + Quote(argv[5]) + " " + Quote(argv[6]) + "\r\nb CREATE limit\r\n");
+  Response(c, "a", nullptr, &totals);
+  Response(c, "b", nullptr, &totals);
+  constexpr size_t kWindow = 32;
+  std::deque<std::string> in_flight;
+  for (size_t i = 0; i < files.size() || !in_flight.empty();) {
+    if (i < files.size() && in_flight.size() < kWindow) {
+      std::ifstream f(files[i], std::ios::binary);
+      std::stringstream body;
+      body << f.rdbuf();
+      const std::string bytes = body.str();
+      const std::string tag = "p" + std::to_string(i);
+      c.Write(tag + " APPEND limit {" + std::to_string(bytes.size()) + "+}\r\n" + bytes + "\r\n");
+      in_flight.push_back(tag);
+      ++totals.messages;
+      totals.bytes += bytes.size();
+      ++i;
+      continue;
+    }
+    Response(c, in_flight.front(), nullptr, &totals);
+    in_flight.pop_front();
+  }
+  c.Write("z LOGOUT\r\n");
+  printf("{\"messages\": %zu, \"bytes\": %zu}\n", totals.messages, totals.bytes);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--append") return Append(argc, argv);
   if (argc != 7) {
     fprintf(stderr, "usage: mailhoard-bench-limit HOST PORT CA_FILE USER PASSWORD OUT_DIR\n");
     return 2;

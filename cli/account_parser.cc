@@ -20,11 +20,13 @@ constexpr std::string_view kAccountKeys[] = {"provider",      "protocol",
                                              "connections",   "layout",
                                              "durability",    "line_endings",
                                              "dedupe",        "folders",
-                                             "compress",      "oauth"};
+                                             "compress",      "oauth",
+                                             "push"};
 constexpr std::string_view kOverrideKeys[] = {
     "host",       "port",         "policy", "delete_after_days", "connections", "layout",
     "durability", "line_endings", "dedupe", "folders",           "compress"};
 constexpr std::string_view kFolderKeys[] = {"include", "exclude", "preset_excludes", "rename"};
+constexpr std::string_view kPushKeys[] = {"include", "exclude", "rename"};
 constexpr std::string_view kOAuthKeys[] = {"flow",
                                            "client_id",
                                            "tenant",
@@ -175,6 +177,26 @@ Status ReadConnections(const TableReader& r, const ProviderPreset* preset, Accou
   return Status::Ok();
 }
 
+// A `rename` table of folder name → new name; two folders may not get one
+// name.
+Status ReadRenames(const TableReader& r, const ParseContext& ctx,
+                   std::map<std::string, std::string>* out) {
+  const toml::table* rename = nullptr;
+  MH_RETURN_IF_ERROR(r.ReadTable("rename", &rename));
+  if (rename == nullptr) return Status::Ok();
+  TableReader rr(*rename, r.KeyPath("rename"), ctx);
+  std::set<std::string> targets;
+  for (auto&& [remote, value] : *rename) {
+    std::string local;
+    MH_RETURN_IF_ERROR(rr.ReadString(remote.str(), &local));
+    if (!targets.insert(local).second) {
+      return rr.ValueError(remote.str(), "two folders renamed to \"" + local + "\"");
+    }
+    (*out)[std::string(remote.str())] = local;
+  }
+  return Status::Ok();
+}
+
 Status ReadFolders(const TableReader& account, const ParseContext& ctx, AccountConfig* a) {
   const toml::table* t = nullptr;
   MH_RETURN_IF_ERROR(account.ReadTable("folders", &t));
@@ -189,20 +211,20 @@ Status ReadFolders(const TableReader& account, const ParseContext& ctx, AccountC
   bool preset_excludes = true;
   MH_RETURN_IF_ERROR(r.ReadBool("preset_excludes", &preset_excludes));
   if (!preset_excludes) a->folders.preset_exclude.clear();
-  const toml::table* rename = nullptr;
-  MH_RETURN_IF_ERROR(r.ReadTable("rename", &rename));
-  if (rename == nullptr) return Status::Ok();
-  TableReader rr(*rename, r.KeyPath("rename"), ctx);
-  std::set<std::string> targets;
-  for (auto&& [remote, value] : *rename) {
-    std::string local;
-    MH_RETURN_IF_ERROR(rr.ReadString(remote.str(), &local));
-    if (!targets.insert(local).second) {
-      return rr.ValueError(remote.str(), "two folders renamed to \"" + local + "\"");
-    }
-    a->folders.rename[std::string(remote.str())] = local;
-  }
-  return Status::Ok();
+  return ReadRenames(r, ctx, &a->folders.rename);
+}
+
+// [accounts.NAME.push]: which archived folders `push` sends, and under
+// which names on the target ('/' separates levels there).
+Status ReadPush(const TableReader& account, const ParseContext& ctx, AccountConfig* a) {
+  const toml::table* t = nullptr;
+  MH_RETURN_IF_ERROR(account.ReadTable("push", &t));
+  if (t == nullptr) return Status::Ok();
+  TableReader r(*t, account.KeyPath("push"), ctx);
+  MH_RETURN_IF_ERROR(r.CheckKeys(kPushKeys));
+  MH_RETURN_IF_ERROR(r.ReadStringArray("include", &a->push.include));
+  MH_RETURN_IF_ERROR(r.ReadStringArray("exclude", &a->push.exclude));
+  return ReadRenames(r, ctx, &a->push.rename);
 }
 
 Status ReadOAuth(const TableReader& account, const ProviderPreset* preset, const ParseContext& ctx,
@@ -447,6 +469,7 @@ static Result<AccountConfig> ParseAccountKeys(const std::string& name, const Tab
   }
   if (preset && a.protocol == Protocol::kImap) a.folders.preset_exclude = preset->non_mail_folders;
   MH_RETURN_IF_ERROR(ReadFolders(r, ctx, &a));
+  MH_RETURN_IF_ERROR(ReadPush(r, ctx, &a));
   return a;
 }
 

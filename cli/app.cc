@@ -71,6 +71,7 @@ int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostr
       "needed, 70 internal error. See docs/config.md.");
 
   AddSyncCommand(app, ctx);
+  AddPushCommand(app, ctx);
   AddStatusCommand(app, ctx);
   AddFoldersCommand(app, ctx);
   AddLoginCommand(app, ctx);

@@ -56,6 +56,13 @@ struct FolderSelection {
   }
 };
 
+// [accounts.NAME.push]: what `mailhoard push NAME --to TARGET` sends.
+struct PushRules {
+  std::vector<std::string> include = {"*"};  // globs over archived folder names
+  std::vector<std::string> exclude;
+  std::map<std::string, std::string> rename;  // archived name -> target path ('/' levels)
+};
+
 struct OAuthConfig {
   OAuthFlow flow = OAuthFlow::kDevice;
   std::string client_id;
@@ -94,6 +101,7 @@ struct AccountConfig {
   bool dedupe = false;
   Compress compress = Compress::kAuto;  // IMAP only
   FolderSelection folders;
+  PushRules push;
   std::optional<OAuthConfig> oauth;  // set iff auth is xoauth2/oauthbearer
   std::string archive_dir;           // <archive_root>/<name>
   // Mailboxes of a [tenants.T] table (tenant_config.h): name is "T/address",

@@ -163,4 +163,30 @@ Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
   return c;
 }
 
+imap::ClientOptions ImapClientOptionsFor(const AccountConfig& account, imap::TraceSink* trace,
+                                         CommandContext& ctx) {
+  imap::ClientOptions o;
+  o.endpoint = {account.host, account.port};
+  o.connect = ConnectOptionsFor(account);
+  o.allow_plaintext_login = account.allow_plaintext;
+  o.compress = account.compress == Compress::kAlways  ? imap::Compression::kAlways
+               : account.compress == Compress::kNever ? imap::Compression::kNever
+                                                      : imap::Compression::kAuto;
+  o.trace = trace;
+  o.on_alert = [&ctx, name = account.name](std::string_view text) {
+    ctx.PrintWarning(name + ": server alert: " + std::string(text));
+  };
+  return o;
+}
+
+imap::Credentials ImapCredentialsFor(const AccountConfig& account,
+                                     const AccountCredentials& creds) {
+  imap::Credentials c;
+  c.user = creds.user;
+  c.method = ImapAuthFor(account);
+  c.secret = creds.secret;
+  c.refresh = creds.refresh;
+  return c;
+}
+
 }  // namespace mailhoard::cli

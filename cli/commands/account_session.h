@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/commands/command_context.h"
 #include "cli/config_types.h"
 #include "engine/auth/token_store.h"
 #include "engine/core/status.h"
@@ -55,5 +56,11 @@ Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
                                           TenantTokens* tenants = nullptr);
 
 imap::AuthMethod ImapAuthFor(const AccountConfig& account);
+
+// How to reach and sign in to an IMAP account (sync's source, push's
+// target); server alerts are printed as warnings.
+imap::ClientOptions ImapClientOptionsFor(const AccountConfig& account, imap::TraceSink* trace,
+                                         CommandContext& ctx);
+imap::Credentials ImapCredentialsFor(const AccountConfig& account, const AccountCredentials& creds);
 
 }  // namespace mailhoard::cli

@@ -20,6 +20,7 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx);
 void AddConfigCommand(CLI::App& app, CommandContext& ctx);
 void AddReportCommand(CLI::App& app, CommandContext& ctx);
 void AddCheckCommand(CLI::App& app, CommandContext& ctx);
+void AddPushCommand(CLI::App& app, CommandContext& ctx);
 // Hidden: help-man and help-completion SHELL (build steps).
 void AddHelpFormatCommands(CLI::App& app, CommandContext& ctx);
 

@@ -42,6 +42,17 @@ struct ExportOptions {
   std::string mbox_file;
 };
 
+struct PushOptions {
+  std::string source;
+  std::string target;
+  std::vector<std::string> folders;  // --folder patterns; empty = the config's push rules
+  bool dry_run = false;
+  bool verify = false;
+  bool mirror_deletes = false;
+  bool include_expunged = false;
+  bool retry_refused = false;
+};
+
 struct ReportOptions {
   bool test = false;
 };
@@ -61,6 +72,7 @@ int RunSearch(CommandContext& ctx, const SearchOptions& options);
 int RunVerify(CommandContext& ctx, const VerifyOptions& options);
 int RunExport(CommandContext& ctx, const ExportOptions& options);
 int RunReport(CommandContext& ctx, const ReportOptions& options);
+int RunPush(CommandContext& ctx, const PushOptions& options);
 int RunCheck(CommandContext& ctx, const CheckOptions& options);
 
 }  // namespace mailhoard::cli

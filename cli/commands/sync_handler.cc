@@ -1,7 +1,6 @@
 // `mailhoard sync`: the main job. One account after another, each under its
 // lock; SIGINT/SIGTERM stop at a message boundary, leaving an archive the
 // next run continues from.
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,27 +14,16 @@
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
 #include "cli/commands/progress_display.h"
+#include "cli/commands/stop_signal.h"
 #include "cli/commands/tenant_tokens.h"
 #include "cli/commands/trace_file.h"
+#include "cli/report/mime_text.h"
 #include "cli/report/run_recorder.h"
 #include "engine/sync/imap_sync.h"
 #include "engine/sync/pop3_sync.h"
 
 namespace mailhoard::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnStopSignal(int) { g_stop.store(true); }
-
-void InstallStopHandlers() {
-  struct sigaction sa {};
-  sa.sa_handler = OnStopSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
 
 const char* ActionName(sync::FolderAction a) {
   switch (a) {
@@ -61,36 +49,18 @@ nlohmann::json FolderJson(const sync::FolderResult& f) {
   return j;
 }
 
-std::string Megabytes(uint64_t bytes) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
-  return buf;
-}
-
 sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCredentials& creds,
                                   const SyncOptions& options, imap::TraceSink* trace,
                                   CommandContext& ctx) {
   sync::ImapSyncOptions o;
-  o.client.endpoint = {account.host, account.port};
-  o.client.connect = ConnectOptionsFor(account);
-  o.client.allow_plaintext_login = account.allow_plaintext;
-  o.client.compress = account.compress == Compress::kAlways  ? imap::Compression::kAlways
-                      : account.compress == Compress::kNever ? imap::Compression::kNever
-                                                             : imap::Compression::kAuto;
-  o.client.trace = trace;
-  o.client.on_alert = [&ctx, name = account.name](std::string_view text) {
-    ctx.PrintWarning(name + ": server alert: " + std::string(text));
-  };
-  o.credentials.user = creds.user;
-  o.credentials.method = ImapAuthFor(account);
-  o.credentials.secret = creds.secret;
-  o.credentials.refresh = creds.refresh;
+  o.client = ImapClientOptionsFor(account, trace, ctx);
+  o.credentials = ImapCredentialsFor(account, creds);
   o.filter = sync::FolderFilter(account.folders.include, account.folders.AllExcludes());
   o.renames = account.folders.rename;
   o.policy = account.policy == Policy::kMirror ? sync::Policy::kMirror : sync::Policy::kArchive;
   o.connections = account.connections;
   o.dry_run = options.dry_run;
-  o.cancel = &g_stop;
+  o.cancel = &StopRequestFlag();
   return o;
 }
 
@@ -127,7 +97,7 @@ sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const AccountCre
   o.mode = account.policy == Policy::kDrain ? sync::Pop3Mode::kDrain : sync::Pop3Mode::kKeep;
   o.delete_after_days = account.delete_after_days;
   o.dry_run = options.dry_run;
-  o.cancel = &g_stop;
+  o.cancel = &StopRequestFlag();
   o.on_warning = [&ctx, name = account.name](std::string_view text) {
     ctx.PrintWarning(name + ": " + std::string(text));
   };
@@ -226,7 +196,7 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
     ctx.out << ", " << t << " s\n";
   }
   ExitCode code = failed || unfetchable ? kExitPartial : kExitOk;
-  if (g_stop.load()) code = kExitTempFail;
+  if (StopRequested()) code = kExitTempFail;
   (*json)["exit_code"] = code;
   return code;
 }
@@ -242,15 +212,12 @@ int RunSync(CommandContext& ctx, const SyncOptions& options) {
     ctx.PrintError(accounts.status().message());
     return kExitUsage;
   }
-  std::unique_ptr<TraceFile> trace;
-  if (!ctx.trace_file.empty()) {
-    auto opened = TraceFile::Open(ctx.trace_file);
-    if (!opened.ok()) {
-      ctx.PrintError(opened.status().message());
-      return kExitUsage;
-    }
-    trace = std::move(opened).value();
+  auto opened = TraceFile::OpenIfAsked(ctx.trace_file);
+  if (!opened.ok()) {
+    ctx.PrintError(opened.status().message());
+    return kExitUsage;
   }
+  std::unique_ptr<TraceFile> trace = std::move(opened).value();
   InstallStopHandlers();
   // --- accounts at once (parallel_accounts), one app token per tenant ---
   TenantTokens tenants;
@@ -260,7 +227,7 @@ int RunSync(CommandContext& ctx, const SyncOptions& options) {
   std::vector<ExitCode> codes_at(n, kExitOk);
   auto now = [] { return static_cast<int64_t>(std::time(nullptr)); };
   std::vector<bool> started = ForEachAccount(
-      n, config->parallel_accounts, [] { return g_stop.load(); },
+      n, config->parallel_accounts, [] { return StopRequested(); },
       [&](size_t i) {
         AccountOutput output(ctx, /*pass_through=*/!buffered);
         results[i] = {{"started_at", now()}};

@@ -38,4 +38,9 @@ void TraceFile::Write(bool sent, std::string_view line) {
   fputc('\n', file_);
 }
 
+Result<std::unique_ptr<TraceFile>> TraceFile::OpenIfAsked(const std::string& path) {
+  if (path.empty()) return std::unique_ptr<TraceFile>();
+  return Open(path);
+}
+
 }  // namespace mailhoard::cli

@@ -16,6 +16,8 @@ namespace mailhoard::cli {
 class TraceFile : public imap::TraceSink, public pop3::TraceSink {
  public:
   static Result<std::unique_ptr<TraceFile>> Open(const std::string& path);
+  // Open(path), or null when `path` is empty (no --trace given).
+  static Result<std::unique_ptr<TraceFile>> OpenIfAsked(const std::string& path);
   ~TraceFile() override;
   void Line(imap::TraceDirection direction, std::string_view line) override;
   void Line(pop3::TraceDirection direction, std::string_view line) override;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/core/status.h"
+#include "storage/index/push_record.h"
 #include "storage/index/records.h"
 #include "storage/index/run_record.h"
 
@@ -141,6 +142,19 @@ class Index {
   Result<std::vector<RunRecord>> ListRuns(int limit);
   // (folder id, messages recorded as unfetchable), for `check`.
   Result<std::vector<std::pair<int64_t, uint64_t>>> CountUnfetchable();
+
+  // --- Push (what went to which target) --------------------------------------
+  // The row of (target, archive folder), made if new; target_name updated.
+  Result<PushFolderRecord> UpsertPushFolder(std::string_view target, int64_t folder_id,
+                                            std::string_view target_name);
+  Result<std::vector<PushFolderRecord>> ListPushFolders(std::string_view target);
+  Status UpdatePushFolder(int64_t push_folder_id, uint32_t uidvalidity, uint32_t checked_uid,
+                          int64_t when);
+  Status RecordPushed(int64_t push_folder_id, const PushedRecord& record);
+  Status ForgetPushed(int64_t push_folder_id, int64_t message_id);
+  Result<std::vector<PushedRecord>> ListPushed(int64_t push_folder_id);
+  // The folder's messages that have a file (any UIDVALIDITY), by UID.
+  Result<std::vector<PushSourceMessage>> ListPushSource(int64_t folder_id);
 
   // --- Header dictionaries ----------------------------------------------------
   // Trains a dictionary now from the headers stored without one (normally

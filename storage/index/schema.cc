@@ -141,10 +141,41 @@ CREATE INDEX run_errors_by_run ON run_errors (run_id);
 )sql");
 }
 
+// `push`: per target mailbox, which archive folder went where and which
+// message landed as which target UID, so a push resumes and never appends
+// twice. A target is named by its mailbox ("user@host:port"), not by the
+// config entry, so renaming the entry does not start over.
+Status ApplyV4(Database& db) {
+  return db.Execute(R"sql(
+CREATE TABLE push_folders (
+  id INTEGER PRIMARY KEY,
+  target TEXT NOT NULL,
+  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  target_name BLOB NOT NULL,
+  uidvalidity INTEGER NOT NULL DEFAULT 0,
+  checked_uid INTEGER NOT NULL DEFAULT 0,
+  last_push_at INTEGER,
+  UNIQUE (target, folder_id)
+);
+CREATE TABLE pushed (
+  push_folder_id INTEGER NOT NULL REFERENCES push_folders(id) ON DELETE CASCADE,
+  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  uidvalidity INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  flags TEXT NOT NULL DEFAULT '',
+  keywords TEXT NOT NULL DEFAULT '',
+  refused TEXT NOT NULL DEFAULT '',
+  pushed_at INTEGER NOT NULL,
+  PRIMARY KEY (push_folder_id, message_id)
+) WITHOUT ROWID;
+)sql");
+}
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", &ApplyV1},
     {2, "index of unfetchable messages", &ApplyV2},
     {3, "run history", &ApplyV3},
+    {4, "push state", &ApplyV4},
 };
 
 constexpr char kCountSchemaObjects[] = "SELECT count(*) FROM sqlite_schema";

@@ -144,6 +144,38 @@ bool StartsBodyFetch(const std::string& line, uint32_t* uid) {
 
 std::string Tag(const std::string& line) { return line.substr(0, line.find(' ')); }
 
+std::string WithoutUidplus(std::string line) {
+  size_t pos;
+  if (line.find("CAPABILITY") != std::string::npos) {
+    while ((pos = line.find(" UIDPLUS")) != std::string::npos) line.erase(pos, 8);
+  }
+  if ((pos = line.find("[APPENDUID ")) != std::string::npos) {
+    size_t end = line.find("] ", pos);
+    if (end != std::string::npos) line.erase(pos, end + 2 - pos);
+  }
+  return line;
+}
+
+// "A5 APPEND "INBOX" (\Seen \Flagged) …": the flag list without \Flagged.
+std::string WithoutFlaggedInAppend(std::string line) {
+  std::istringstream in(line);
+  std::string tag, command;
+  in >> tag >> command;
+  if (command != "APPEND") return line;
+  size_t open = line.find('(');
+  size_t close = open == std::string::npos ? open : line.find(')', open);
+  if (close == std::string::npos) return line;
+  size_t pos = line.find("\\Flagged", open);
+  if (pos == std::string::npos || pos > close) return line;
+  line.erase(pos, 8);
+  if (pos < line.size() && line[pos] == ' ') {
+    line.erase(pos, 1);
+  } else if (pos > 0 && line[pos - 1] == ' ') {
+    line.erase(pos - 1, 1);
+  }
+  return line;
+}
+
 }  // namespace
 
 std::vector<ProxyEvent> ImapQuirkProxy::events() const {
@@ -221,6 +253,7 @@ void ImapQuirkProxy::Serve(int client, int index) {
     int bodies = 0;
     while (f.Next(&chunk, &line)) {
       if (line && options_.strip_extensions) chunk = StripExtensions(chunk);
+      if (line && options_.no_uidplus) chunk = WithoutUidplus(chunk);
       uint32_t uid = 0;
       bool first = false;
       if (line && !in_body && StartsBodyFetch(chunk, &uid)) {
@@ -283,6 +316,7 @@ void ImapQuirkProxy::Serve(int client, int index) {
             Tag(chunk) + " NO [AUTHENTICATIONFAILED] Session invalidated - AccessTokenExpired\r\n");
         continue;
       }
+      if (options_.drop_flagged_in_append) chunk = WithoutFlaggedInAppend(chunk);
       if (options_.strip_extensions && RefusedExtendedList(chunk)) {
         // Let the server itself answer BAD, so the reply comes in order.
         chunk = Tag(chunk) + " XLISTRETURN\r\n";

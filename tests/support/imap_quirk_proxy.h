@@ -45,6 +45,11 @@ struct QuirkOptions {
   int expire_after_bodies = 0;
   int expire_sessions = 1;
   bool expire_with_no = false;
+  // A server without UIDPLUS: the capability and every [APPENDUID …] code
+  // are taken out of what the client sees.
+  bool no_uidplus = false;
+  // Exchange Online keeps no \Flagged given in APPEND's flag list.
+  bool drop_flagged_in_append = false;
 };
 
 struct ProxyEvent {

@@ -31,7 +31,8 @@ std::string Quote(const std::string& s) {
 int Usage() {
   fprintf(stderr,
           "usage: mailhoard-testserver --ready-file FILE [--messages N] [--seed S]\n"
-          "                            [--median-size BYTES] [--big-fraction F]\n");
+          "                            [--median-size BYTES] [--big-fraction F]\n"
+          "                            [--empty-users K]\n");
   return 2;
 }
 
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   CorpusOptions corpus;
   corpus.messages = 120;
   std::string ready_file;
+  int empty_users = 0;  // push targets for the benchmark
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (i + 1 >= argc) return Usage();
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
       corpus.median_size = std::stod(value);
     } else if (arg == "--big-fraction") {
       corpus.big_fraction = std::stod(value);
+    } else if (arg == "--empty-users") {
+      empty_users = std::stoi(value);
     } else {
       return Usage();
     }
@@ -80,6 +84,11 @@ int main(int argc, char** argv) {
         << "MH_DOVECOT_CONF=" << Quote(server->config_file()) << "\n"
         << "MH_MESSAGES=" << stats.messages << "\n"
         << "MH_BYTES=" << stats.bytes << "\n";
+    for (int i = 1; i <= empty_users; ++i) {
+      auto empty = server->CreateUser();
+      out << "MH_EMPTY_USER_" << i << "=" << Quote(empty.name) << "\n"
+          << "MH_EMPTY_PASSWORD_" << i << "=" << Quote(empty.password) << "\n";
+    }
   }
   rename((ready_file + ".tmp").c_str(), ready_file.c_str());
   while (!g_stop) pause();

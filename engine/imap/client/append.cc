@@ -6,29 +6,10 @@
 #include "engine/core/ascii.h"
 #include "engine/imap/client/pipeline.h"
 #include "engine/imap/client/status_mapping.h"
+#include "engine/imap/client/store_flags.h"
 #include "engine/imap/response_codes.h"
 
 namespace mailhoard::imap {
-namespace {
-
-std::string FlagList(const std::vector<std::string>& flags) {
-  std::string out = "(";
-  for (const std::string& f : flags) {
-    // \Recent is the server's to set (RFC 3501 §2.3.2); atoms only, so a
-    // hostile keyword cannot inject syntax.
-    if (EqualsIgnoreAsciiCase(f, "\\Recent") || f.empty()) continue;
-    std::string_view atom = f[0] == '\\' ? std::string_view(f).substr(1) : std::string_view(f);
-    if (atom.empty() || !IsAstringAtom(atom) || atom.find_first_of("]%*") != std::string::npos) {
-      continue;
-    }
-    if (out.size() > 1) out += ' ';
-    out += f;
-  }
-  return out + ")";
-}
-
-}  // namespace
-
 std::string FormatInternalDate(int64_t utc_seconds) {
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -46,7 +27,7 @@ Result<AppendResult> Append(OpContext ctx, const AppendRequest& request) {
   StringOptions name_options;
   name_options.allow_utf8 = ctx.state.utf8_accept;
   Command cmd("APPEND");
-  cmd.String(request.mailbox, name_options).Raw(FlagList(request.flags));
+  cmd.String(request.mailbox, name_options).Raw(FlagListText(request.flags));
   if (request.internal_date) cmd.Raw("\"" + FormatInternalDate(*request.internal_date) + "\"");
   cmd.Streamed(request.message);
   MH_ASSIGN_OR_RETURN(Response done, RunForCompletion(ctx.conn, cmd, IgnoreUntagged));

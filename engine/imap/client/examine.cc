@@ -15,13 +15,15 @@ std::optional<FlagChange> FlagChangeFrom(const Response& r) {
   return FlagChange{*fetch->uid, std::move(*fetch->flags), fetch->modseq};
 }
 
-Result<SelectedMailbox> Examine(OpContext ctx, const std::string& raw_name,
-                                const std::optional<QresyncParams>& qresync) {
+namespace {
+
+Result<SelectedMailbox> Open(OpContext ctx, const char* verb, const std::string& raw_name,
+                             const std::optional<QresyncParams>& qresync) {
   if (qresync && !ctx.state.qresync) {
     return Status::Error(ErrorCode::kUnsupported,
                          "QRESYNC is not enabled on " + ctx.conn.Describe());
   }
-  Command cmd("EXAMINE");
+  Command cmd(verb);
   cmd.String(raw_name, {.allow_utf8 = ctx.state.utf8_accept});
   if (qresync) {
     std::string p =
@@ -103,6 +105,17 @@ Result<SelectedMailbox> Examine(OpContext ctx, const std::string& raw_name,
   ctx.state.examined = raw_name;
   if (condstore_param) ctx.state.condstore = true;
   return box;
+}
+
+}  // namespace
+
+Result<SelectedMailbox> Examine(OpContext ctx, const std::string& raw_name,
+                                const std::optional<QresyncParams>& qresync) {
+  return Open(ctx, "EXAMINE", raw_name, qresync);
+}
+
+Result<SelectedMailbox> Select(OpContext ctx, const std::string& raw_name) {
+  return Open(ctx, "SELECT", raw_name, std::nullopt);
 }
 
 }  // namespace mailhoard::imap

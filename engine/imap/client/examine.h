@@ -47,6 +47,10 @@ struct SelectedMailbox {
 Result<SelectedMailbox> Examine(OpContext ctx, const std::string& raw_name,
                                 const std::optional<QresyncParams>& qresync);
 
+// SELECT raw_name: read-write, for a push target only (STORE of flags,
+// EXPUNGE with --mirror-deletes). An archiver's source is only EXAMINEd.
+Result<SelectedMailbox> Select(OpContext ctx, const std::string& raw_name);
+
 // Shared by EXAMINE and FETCH: a FETCH response's UID/FLAGS/MODSEQ as a
 // FlagChange; nullopt when it carries no UID or no FLAGS.
 std::optional<FlagChange> FlagChangeFrom(const Response& fetch);

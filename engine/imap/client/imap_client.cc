@@ -225,6 +225,21 @@ Result<AppendResult> ImapClient::Append(const AppendRequest& request) {
 
 Status ImapClient::Create(const std::string& mailbox) { return imap::Create(ctx(), mailbox); }
 
+Status ImapClient::Subscribe(const std::string& mailbox) {
+  return imap::Subscribe(ctx(), mailbox);
+}
+
+Result<SelectedMailbox> ImapClient::Select(const std::string& raw_name) {
+  MH_RETURN_IF_ERROR(StartCompression());
+  return imap::Select(ctx(), raw_name);
+}
+
+Status ImapClient::StoreFlags(const std::vector<FlagStore>& stores) {
+  return imap::StoreFlags(ctx(), stores);
+}
+
+Status ImapClient::UidExpunge(const SequenceSet& uids) { return imap::UidExpunge(ctx(), uids); }
+
 Status ImapClient::Noop() { return RunCommand(*conn_, Command("NOOP"), IgnoreUntagged); }
 
 Result<IdleResult> ImapClient::Idle(std::chrono::milliseconds timeout,

@@ -1,8 +1,9 @@
 // ImapClient: what the sync engine calls. A thin facade: it owns the
 // Connection and the SessionState and forwards each call to the operation
-// that implements it (login.cc, list_mailboxes.cc, examine.cc, …). It is
-// read-only by construction: EXAMINE (never SELECT), BODY.PEEK (never
-// BODY[]), and no STORE, EXPUNGE, COPY, APPEND or DELETE exist here.
+// that implements it (login.cc, list_mailboxes.cc, examine.cc, …). Sync
+// only reads: EXAMINE and BODY.PEEK. The writing calls (Select, Append,
+// StoreFlags, UidExpunge, Create, Subscribe) exist for a push target and
+// are never called on a sync source; there is no COPY or DELETE.
 //
 // Typical use:
 //   MH_ASSIGN_OR_RETURN(auto client, ImapClient::Connect(options));
@@ -36,6 +37,7 @@
 #include "engine/imap/client/login.h"
 #include "engine/imap/client/namespace.h"
 #include "engine/imap/client/session.h"
+#include "engine/imap/client/store_flags.h"
 #include "engine/net/transport.h"
 
 namespace mailhoard::imap {
@@ -87,6 +89,11 @@ class ImapClient {
   // A push target's side (append.h).
   Result<AppendResult> Append(const AppendRequest& request);
   Status Create(const std::string& mailbox);
+  Status Subscribe(const std::string& mailbox);
+  // Read-write, for a push target (examine.h).
+  Result<SelectedMailbox> Select(const std::string& raw_name);
+  Status StoreFlags(const std::vector<FlagStore>& stores);
+  Status UidExpunge(const SequenceSet& uids);
   Status Noop();
   Result<IdleResult> Idle(std::chrono::milliseconds timeout,
                           const std::function<void(const Response&)>& on_event = nullptr);
