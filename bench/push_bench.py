@@ -26,7 +26,8 @@ import bench  # noqa: E402
 
 def count_messages(server, user):
     out = server.doveadm("-f", "tab", "mailbox", "status", "-u", user, "messages", "*").decode()
-    return sum(int(x) for x in out.split("\n")[1:] if x.strip())
+    counts = [line.rsplit("\t", 1)[-1] for line in out.split("\n")[1:]]  # "name\tcount"
+    return sum(int(c) for c in counts if c.isdigit())
 
 
 def main():
@@ -52,13 +53,12 @@ def main():
         env = server.env
         port = int(env["MH_IMAPS_PORT"])
         mh = bench.Mailhoard(build, work, server, port)
-        for i in (1, 2):
-            with open(mh.conf, "a") as f:
-                f.write('\n[accounts.target%d]\nhost = "127.0.0.1"\nport = %d\ntls = "implicit"\n'
-                        'tls_ca_file = "%s"\nuser = "%s"\npassword_env = "MH_TARGET_PASSWORD"\n'
-                        % (i, port, env["MH_CA_FILE"], env["MH_EMPTY_USER_%d" % i]))
+        with open(mh.conf, "a") as f:
+            f.write('\n[accounts.target1]\nhost = "127.0.0.1"\nport = %d\ntls = "implicit"\n'
+                    'tls_ca_file = "%s"\nuser = "%s"\npassword_env = "MH_TARGET_PASSWORD"\n'
+                    % (port, env["MH_CA_FILE"], env["MH_EMPTY_USER_1"]))
         bench.log("sync %d messages into the archive" % int(env["MH_MESSAGES"]))
-        sync = bench.timed(mh.cmd(), server, env=mh.env, log_path=mh.log)
+        sync = bench.timed(mh.cmd() + ["bench"], server, env=mh.env, log_path=mh.log)
         if sync["rc"] != 0:
             raise SystemExit("mailhoard sync failed; see " + mh.log)
         push_env = dict(mh.env, MH_TARGET_PASSWORD=env["MH_EMPTY_PASSWORD_1"])

@@ -120,14 +120,32 @@ Status ImapTarget::ListKeys(uint32_t from_uid, std::vector<TargetKey>* out) {
   });
 }
 
-Result<Appended> ImapTarget::Append(const AppendItem& item) {
+imap::AppendRequest ImapTarget::Request(const AppendItem& item) const {
   imap::AppendRequest r;
   r.mailbox = open_raw_;
   r.flags = item.flags;
   r.internal_date = item.internal_date;
   r.message = item.message;
-  MH_ASSIGN_OR_RETURN(imap::AppendResult done, client_->Append(r));
+  return r;
+}
+
+Result<Appended> ImapTarget::Append(const AppendItem& item) {
+  MH_ASSIGN_OR_RETURN(imap::AppendResult done, client_->Append(Request(item)));
   return Appended{done.uidvalidity, done.uid};
+}
+
+std::vector<Result<Appended>> ImapTarget::AppendBatch(const std::vector<AppendItem>& items) {
+  std::vector<imap::AppendRequest> requests;
+  for (const AppendItem& item : items) requests.push_back(Request(item));
+  std::vector<Result<Appended>> out;
+  for (auto& r : client_->AppendPipelined(requests)) {
+    if (r.ok()) {
+      out.push_back(Appended{r->uidvalidity, r->uid});
+    } else {
+      out.push_back(r.status());
+    }
+  }
+  return out;
 }
 
 Status ImapTarget::ChangeFlags(const std::vector<FlagDelta>& deltas) {

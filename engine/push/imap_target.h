@@ -22,6 +22,8 @@ class ImapTarget : public TargetStore {
   Result<TargetFolderState> Open(const std::string& name, bool writable) override;
   Status ListKeys(uint32_t from_uid, std::vector<TargetKey>* out) override;
   Result<Appended> Append(const AppendItem& item) override;
+  // Pipelined (ImapClient::AppendPipelined).
+  std::vector<Result<Appended>> AppendBatch(const std::vector<AppendItem>& items) override;
   Status ChangeFlags(const std::vector<FlagDelta>& deltas) override;
   Status Expunge(const std::vector<uint32_t>& uids) override;
   Status Hash(const std::vector<uint32_t>& uids, const HashCallback& on_hash) override;
@@ -32,6 +34,7 @@ class ImapTarget : public TargetStore {
 
  private:
   Result<std::string> RawName(const std::string& name) const;
+  imap::AppendRequest Request(const AppendItem& item) const;
 
   std::unique_ptr<imap::ImapClient> client_;
   std::map<std::string, std::string> raw_names_;  // decoded → as the server sent it

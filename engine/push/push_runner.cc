@@ -206,75 +206,83 @@ class FolderPush {
     return batch.Commit();
   }
 
+  // APPENDs go out `append_window` at a time in one flight. Every one that
+  // landed is recorded before a failure of the flight is acted on.
   Status AppendAll(const FolderPushPlan& plan, uint32_t uidvalidity, std::vector<FlagDelta>* deltas,
                    std::set<uint32_t>* appended_uids) {
     index::ScopedBatch batch(&index_);
     MH_RETURN_IF_ERROR(batch.Begin());
     size_t in_batch = 0;
-    uint64_t done = 0, bytes = 0;
-    for (size_t i : plan.append) {
-      if (Cancelled(o_)) break;
-      const auto& s = sources_[i];
-      auto literal = FileLiteral::Open(Path(s), s.lf);
-      if (!literal.ok()) {
-        // A file missing or unreadable in the archive: `verify` is the tool
-        // for it; the other messages go on.
-        result_->refused.push_back({s.subject, s.size, literal.status().message()});
-        continue;
-      }
-      AppendItem item{sync::FlagsFromIndex(s.flags, s.keywords).flags(), s.internal_date,
-                      std::move(literal).value()};
-      auto appended = store_.Append(item);
-      if (!appended.ok() && Contains(appended.status(), "[TRYCREATE]")) {
-        MH_RETURN_IF_ERROR(store_.Create(mapping_.target_name));
-        MH_RETURN_IF_ERROR(store_.Open(mapping_.target_name, true).status());
-        appended = store_.Append(item);
-      }
-      if (!appended.ok()) {
-        const Status& e = appended.status();
-        if (Contains(e, "[OVERQUOTA]")) {
-          MH_RETURN_IF_ERROR(batch.Commit());
-          result_->target_full = true;
-          // Final here (waiting will not free space), transient for the
-          // caller once the push has stopped.
-          return Status::Error(e.code(),
-                               "the target mailbox is full (" + e.message() +
-                                   "); free space there or raise its quota, then push again",
-                               ErrorScope::kAccount, RetryClass::kFinal);
+    bool created = false;
+    for (size_t pos = 0; pos < plan.append.size() && !Cancelled(o_);) {
+      std::vector<size_t> flight;
+      std::vector<AppendItem> items;
+      while (pos < plan.append.size() && items.size() < std::max<size_t>(1, o_.append_window)) {
+        const size_t i = plan.append[pos++];
+        const auto& s = sources_[i];
+        auto literal = FileLiteral::Open(Path(s), s.lf);
+        if (!literal.ok()) {
+          // A file missing or unreadable in the archive: `verify` is the
+          // tool for it; the other messages go on.
+          result_->refused.push_back({s.subject, s.size, literal.status().message()});
+          continue;
         }
-        if (!RefusedMessage(e, store_)) {
-          // The session is gone (or throttled): keep what landed, go on
-          // after a reconnect.
-          MH_RETURN_IF_ERROR(batch.Commit());
-          return e;
+        flight.push_back(i);
+        items.push_back({sync::FlagsFromIndex(s.flags, s.keywords).flags(), s.internal_date,
+                         std::move(literal).value()});
+      }
+      if (items.empty()) continue;
+      std::vector<Result<Appended>> results = store_.AppendBatch(items);
+      Status stop;
+      for (size_t k = 0; k < flight.size(); ++k) {
+        const auto& s = sources_[flight[k]];
+        Result<Appended>& appended = results[k];
+        if (!appended.ok() && Contains(appended.status(), "[TRYCREATE]") && stop.ok()) {
+          if (!created) {
+            MH_RETURN_IF_ERROR(store_.Create(mapping_.target_name));
+            MH_RETURN_IF_ERROR(store_.Open(mapping_.target_name, true).status());
+            created = true;
+          }
+          appended = store_.Append(items[k]);
         }
-        index::PushedRecord r = Pushed(s, uidvalidity, 0);
-        r.refused = e.message();
-        MH_RETURN_IF_ERROR(index_.RecordPushed(record_.id, r));
-        result_->refused.push_back({s.subject, s.size, e.message()});
-        continue;
+        if (!appended.ok()) {
+          const Status& e = appended.status();
+          if (RefusedMessage(e, store_) && !Contains(e, "[OVERQUOTA]")) {
+            index::PushedRecord r = Pushed(s, uidvalidity, 0);
+            r.refused = e.message();
+            MH_RETURN_IF_ERROR(index_.RecordPushed(record_.id, r));
+            result_->refused.push_back({s.subject, s.size, e.message()});
+          } else if (stop.ok()) {
+            stop = e;
+          }
+          continue;
+        }
+        const uint32_t uid = appended->uid;
+        const uint32_t validity = appended->uidvalidity ? appended->uidvalidity : uidvalidity;
+        MH_RETURN_IF_ERROR(index_.RecordPushed(record_.id, Pushed(s, validity, uid)));
+        if (uid && validity == uidvalidity) appended_uids->insert(uid);
+        const auto& flags = items[k].flags;
+        if (o_.flag_after_append && uid &&
+            std::find(flags.begin(), flags.end(), "\\Flagged") != flags.end()) {
+          deltas->push_back({uid, s.id, {"\\Flagged"}, {}});
+        }
+        ++result_->appended;
+        result_->bytes += s.size;
+        ++in_batch;
       }
-      const uint32_t uid = appended->uid;
-      const uint32_t validity = appended->uidvalidity ? appended->uidvalidity : uidvalidity;
-      MH_RETURN_IF_ERROR(index_.RecordPushed(record_.id, Pushed(s, validity, uid)));
-      if (uid && validity == uidvalidity) appended_uids->insert(uid);
-      if (o_.flag_after_append && uid &&
-          std::find(item.flags.begin(), item.flags.end(), "\\Flagged") != item.flags.end()) {
-        deltas->push_back({uid, s.id, {"\\Flagged"}, {}});
+      ReportProgress(plan);
+      if (!stop.ok()) {
+        MH_RETURN_IF_ERROR(batch.Commit());
+        if (!Contains(stop, "[OVERQUOTA]")) return stop;  // reconnect and go on
+        result_->target_full = true;
+        // Final here (waiting will not free space), transient for the
+        // caller once the push has stopped.
+        return Status::Error(stop.code(),
+                             "the target mailbox is full (" + stop.message() +
+                                 "); free space there or raise its quota, then push again",
+                             ErrorScope::kAccount, RetryClass::kFinal);
       }
-      ++result_->appended;
-      result_->bytes += s.size;
-      ++done;
-      bytes += s.size;
-      if (o_.on_progress) {
-        sync::ProgressEvent e;
-        e.folder = mapping_.source_name;
-        e.messages_done = done;
-        e.messages_total = plan.append.size();
-        e.bytes_done = bytes;
-        o_.on_progress(e);
-      }
-      if (++in_batch >= o_.batch_messages) {
+      if (in_batch >= o_.batch_messages) {
         MH_RETURN_IF_ERROR(batch.Commit());
         MH_RETURN_IF_ERROR(batch.Begin());
         in_batch = 0;
@@ -283,6 +291,16 @@ class FolderPush {
     MH_RETURN_IF_ERROR(batch.Commit());
     if (Cancelled(o_)) return Status::Error(ErrorCode::kCancelled, "stopped by a signal");
     return Status::Ok();
+  }
+
+  void ReportProgress(const FolderPushPlan& plan) const {
+    if (!o_.on_progress) return;
+    sync::ProgressEvent e;
+    e.folder = mapping_.source_name;
+    e.messages_done = result_->appended;
+    e.messages_total = plan.append.size();
+    e.bytes_done = result_->bytes;
+    o_.on_progress(e);
   }
 
   // `changed`: the archive's flags moved since they were pushed; their rows
@@ -295,13 +313,14 @@ class FolderPush {
     std::map<int64_t, const index::PushSourceMessage*> by_id;
     for (const auto& s : sources_) by_id[s.id] = &s;
     MH_ASSIGN_OR_RETURN(std::vector<index::PushedRecord> pushed, index_.ListPushed(record_.id));
+    std::map<int64_t, index::PushedRecord*> rows;
+    for (auto& r : pushed) rows[r.message_id] = &r;
     for (const FlagDelta& d : changed) {
-      for (index::PushedRecord r : pushed) {
-        if (r.message_id != d.message_id) continue;
-        r.flags = by_id[d.message_id]->flags;
-        r.keywords = by_id[d.message_id]->keywords;
-        MH_RETURN_IF_ERROR(index_.RecordPushed(record_.id, r));
-      }
+      auto row = rows.find(d.message_id);
+      if (row == rows.end()) continue;
+      row->second->flags = by_id[d.message_id]->flags;
+      row->second->keywords = by_id[d.message_id]->keywords;
+      MH_RETURN_IF_ERROR(index_.RecordPushed(record_.id, *row->second));
     }
     result_->flag_updates += changed.size();
     return batch.Commit();

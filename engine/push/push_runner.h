@@ -38,7 +38,10 @@ struct PushOptions {
   bool verify = false;   // after pushing, compare every message's bytes
   // Exchange Online drops \Flagged given in APPEND: set it afterwards.
   bool flag_after_append = false;
-  size_t batch_messages = 500;
+  size_t batch_messages = 500;  // index commits
+  // APPENDs in one flight: with LITERAL+ a loopback push is bound by the
+  // server's fsyncs, not by round trips.
+  size_t append_window = 16;
   RetryPolicy retry;
   Clock* clock = nullptr;  // null: the real clock
   const std::atomic<bool>* cancel = nullptr;

@@ -55,6 +55,20 @@ class TargetStore {
   virtual Status ListKeys(uint32_t from_uid, std::vector<TargetKey>* out) = 0;
   // Into the open folder.
   virtual Result<Appended> Append(const AppendItem& item) = 0;
+  // Several into the open folder, one result each, in order; by default
+  // one after the other. A result that is an error of a broken connection
+  // may or may not have landed (the next push finds out).
+  virtual std::vector<Result<Appended>> AppendBatch(const std::vector<AppendItem>& items) {
+    std::vector<Result<Appended>> out;
+    for (const AppendItem& item : items) {
+      out.push_back(Append(item));
+      if (broken()) break;
+    }
+    const Status rest =
+        out.back().ok() ? NetworkError("the connection was lost") : out.back().status();
+    while (out.size() < items.size()) out.push_back(rest);
+    return out;
+  }
   virtual Status ChangeFlags(const std::vector<FlagDelta>& deltas) = 0;
   virtual Status Expunge(const std::vector<uint32_t>& uids) = 0;
   // SHA-256 (raw 32 bytes) and size of the open folder's messages `uids`.

@@ -50,7 +50,7 @@ TEST_CASE("mistyped commands are named, with a suggestion", "[context]") {
   CHECK(RunInProcess({"config", "chek"}, &out, &err) == kExitUsage);
   CHECK(err.rfind("mailhoard: unknown command \"chek\" (did you mean \"check\"?)\n", 0) == 0);
   CHECK(RunInProcess({"-q", "frobnicate"}, &out, &err) == kExitUsage);
-  CHECK(err.find("expected one of sync status folders login search verify export config") !=
+  CHECK(err.find("expected one of sync push status folders login search verify export config") !=
         std::string::npos);
 }
 

@@ -46,7 +46,7 @@ check() {  # shell want got
 }
 check "bash: mailhoard sy" "sync " "$(bash_complete mailhoard sy)"
 check "bash: mailhoard sync <TAB>" "home work " "$(bash_complete mailhoard sync '')"
-check "bash: mailhoard <TAB>" "check config export folders login report search status sync verify " "$(bash_complete mailhoard '')"
+check "bash: mailhoard <TAB>" "check config export folders login push report search status sync verify " "$(bash_complete mailhoard '')"
 check "bash: mailhoard -q sync w" "work " "$(bash_complete mailhoard -q sync w)"
 check "bash: mailhoard config i" "init " "$(bash_complete mailhoard config i)"
 check "bash: config init --provider" "gmail microsoft365 " "$(bash_complete mailhoard config init --provider '')"
@@ -63,7 +63,7 @@ if command -v zsh >/dev/null; then
   }
   zsh -n "$GEN/_mailhoard" || fail "zsh: syntax"
   # compadd filters by the prefix itself: the stub sees every candidate.
-  check "zsh: mailhoard <TAB>" "check config export folders login report search status sync verify " "$(zsh_complete mailhoard '')"
+  check "zsh: mailhoard <TAB>" "check config export folders login push report search status sync verify " "$(zsh_complete mailhoard '')"
   check "zsh: mailhoard sync <TAB>" "home work " "$(zsh_complete mailhoard sync '')"
   check "zsh: mailhoard sync --" "--config --dry-run --help --json --quiet --shard --trace --verbose --version -c -h -q -v " \
     "$(zsh_complete mailhoard sync --)"

@@ -22,22 +22,65 @@ std::string FormatInternalDate(int64_t utc_seconds) {
   return buf;
 }
 
-Result<AppendResult> Append(OpContext ctx, const AppendRequest& request) {
-  if (!request.message) return InvalidArgument("APPEND without a message");
+namespace {
+
+Command AppendCommand(const OpContext& ctx, const AppendRequest& request) {
   StringOptions name_options;
   name_options.allow_utf8 = ctx.state.utf8_accept;
   Command cmd("APPEND");
   cmd.String(request.mailbox, name_options).Raw(FlagListText(request.flags));
   if (request.internal_date) cmd.Raw("\"" + FormatInternalDate(*request.internal_date) + "\"");
   cmd.Streamed(request.message);
-  MH_ASSIGN_OR_RETURN(Response done, RunForCompletion(ctx.conn, cmd, IgnoreUntagged));
-  MH_RETURN_IF_ERROR(TaggedStatusFor(done, cmd, ErrorScope::kMessage));
+  return cmd;
+}
+
+AppendResult ResultFrom(const Response& done) {
   AppendResult out;
   if (done.code) {
     auto code = ParseResponseCode(*done.code);
     if (code.ok() && code->kind == CodeKind::kAppendUid && !code->uids.ranges().empty()) {
       out.uidvalidity = code->uid_validity;
       out.uid = code->uids.ranges().front().first;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<AppendResult> Append(OpContext ctx, const AppendRequest& request) {
+  if (!request.message) return InvalidArgument("APPEND without a message");
+  Command cmd = AppendCommand(ctx, request);
+  MH_ASSIGN_OR_RETURN(Response done, RunForCompletion(ctx.conn, cmd, IgnoreUntagged));
+  MH_RETURN_IF_ERROR(TaggedStatusFor(done, cmd, ErrorScope::kMessage));
+  return ResultFrom(done);
+}
+
+std::vector<Result<AppendResult>> AppendPipelined(OpContext ctx,
+                                                  const std::vector<AppendRequest>& requests) {
+  std::vector<Command> commands;
+  for (const AppendRequest& r : requests) {
+    if (!r.message) return {InvalidArgument("APPEND without a message")};
+    commands.push_back(AppendCommand(ctx, r));
+  }
+  std::vector<Status> results;
+  std::vector<Response> completions;
+  PipelineOptions po;
+  po.window = ctx.options.pipeline_window;
+  po.scope = ErrorScope::kMessage;
+  po.continue_on_error = true;
+  po.results = &results;
+  po.completions = &completions;
+  Status run = RunPipelined(ctx.conn, commands, IgnoreUntagged, po);
+  std::vector<Result<AppendResult>> out;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (completions[i].tag.empty()) {
+      // Never answered: it may or may not have landed.
+      out.push_back(run.ok() ? ProtocolError("APPEND was not answered") : run);
+    } else if (!results[i].ok()) {
+      out.push_back(results[i]);
+    } else {
+      out.push_back(ResultFrom(completions[i]));
     }
   }
   return out;

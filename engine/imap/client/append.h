@@ -34,6 +34,14 @@ struct AppendResult {
 // message, go on). Scope kMessage.
 Result<AppendResult> Append(OpContext ctx, const AppendRequest& request);
 
+// Several APPENDs in one flight (ClientOptions::pipeline_window in flight;
+// with LITERAL+ no round trip per message, else each literal still waits
+// for its go-ahead). One result per request, in order; a request the
+// server never answered (the connection broke) carries the connection's
+// error: it may or may not have landed.
+std::vector<Result<AppendResult>> AppendPipelined(OpContext ctx,
+                                                  const std::vector<AppendRequest>& requests);
+
 // CREATE; a mailbox that already exists ([ALREADYEXISTS], or Dovecot's
 // plain "NO Mailbox already exists") is not an error.
 Status Create(OpContext ctx, const std::string& mailbox);

@@ -155,6 +155,18 @@ Status Connection::WaitForContinuation(const std::string& tag, bool* aborted) {
   return result;
 }
 
+bool Connection::Synchronizing(uint64_t literal_size) const {
+  return literal_mode_ == LiteralMode::kSynchronizing ||
+         (literal_mode_ == LiteralMode::kNonSyncSmall && literal_size > kLiteralMinusMax);
+}
+
+bool Connection::NeedsContinuation(const Command& command) const {
+  for (const Command::Piece& p : command.pieces()) {
+    if (p.literal && Synchronizing(p.literal_size())) return true;
+  }
+  return false;
+}
+
 Result<std::string> Connection::Send(const Command& command) {
   if (!broken_.ok()) return broken_;
   if (before_send_) MH_RETURN_IF_ERROR(before_send_());
@@ -172,8 +184,7 @@ Result<std::string> Connection::Send(const Command& command) {
       continue;
     }
     const uint64_t size = p.literal_size();
-    const bool sync = literal_mode_ == LiteralMode::kSynchronizing ||
-                      (literal_mode_ == LiteralMode::kNonSyncSmall && size > kLiteralMinusMax);
+    const bool sync = Synchronizing(size);
     std::string announce = "{" + std::to_string(size) + (sync ? "}" : "+}");
     line += announce;
     trace += announce;

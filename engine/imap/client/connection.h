@@ -74,6 +74,9 @@ class Connection {
   void clear_body_sink_factory();
 
   void set_literal_mode(LiteralMode mode) { literal_mode_ = mode; }
+  // Whether sending `command` waits for a "+" (a synchronising literal
+  // under the current literal mode).
+  bool NeedsContinuation(const Command& command) const;
   // Parser limits, e.g. raised around UID SEARCH ALL, whose one-line reply
   // for a large folder exceeds the defaults.
   const ParserLimits& limits() const { return parser_.limits(); }
@@ -105,6 +108,7 @@ class Connection {
   Status OnResponse(Response&& r);
   Status WriteTraced(std::string_view bytes, std::string_view trace_line);
   Status WaitForContinuation(const std::string& tag, bool* aborted);
+  bool Synchronizing(uint64_t literal_size) const;
 
   std::unique_ptr<net::Transport> transport_;
   ResponseParser parser_;

@@ -223,11 +223,14 @@ Result<AppendResult> ImapClient::Append(const AppendRequest& request) {
   return imap::Append(ctx(), request);
 }
 
+std::vector<Result<AppendResult>> ImapClient::AppendPipelined(
+    const std::vector<AppendRequest>& requests) {
+  return imap::AppendPipelined(ctx(), requests);
+}
+
 Status ImapClient::Create(const std::string& mailbox) { return imap::Create(ctx(), mailbox); }
 
-Status ImapClient::Subscribe(const std::string& mailbox) {
-  return imap::Subscribe(ctx(), mailbox);
-}
+Status ImapClient::Subscribe(const std::string& mailbox) { return imap::Subscribe(ctx(), mailbox); }
 
 Result<SelectedMailbox> ImapClient::Select(const std::string& raw_name) {
   MH_RETURN_IF_ERROR(StartCompression());

@@ -88,6 +88,7 @@ class ImapClient {
   Status FetchHeaderKeys(const SequenceSet& uids, const HeaderKeysCallback& callback);
   // A push target's side (append.h).
   Result<AppendResult> Append(const AppendRequest& request);
+  std::vector<Result<AppendResult>> AppendPipelined(const std::vector<AppendRequest>& requests);
   Status Create(const std::string& mailbox);
   Status Subscribe(const std::string& mailbox);
   // Read-write, for a push target (examine.h).

@@ -44,8 +44,9 @@ Status RunPipelined(Connection& conn, std::span<const Command> commands,
   while (next < commands.size() || !in_flight.empty()) {
     while (!stop_sending && next < commands.size() && in_flight.size() < window) {
       // A command with a synchronising literal waits for "+", which only
-      // works with nothing else expected first; those go alone.
-      if (commands[next].has_literal() && !in_flight.empty()) break;
+      // works with nothing else expected first; those go alone. LITERAL+
+      // literals pipeline like any other text.
+      if (conn.NeedsContinuation(commands[next]) && !in_flight.empty()) break;
       MH_ASSIGN_OR_RETURN(std::string tag, conn.Send(commands[next]));
       in_flight.emplace(std::move(tag), next);
       ++next;

@@ -126,5 +126,53 @@ TEST_CASE("INTERNALDATE is written as RFC 3501 date-time in UTC") {
   CHECK(FormatInternalDate(1700000000) == "14-Nov-2023 22:13:20 +0000");
 }
 
+TEST_CASE("pipelined APPENDs with LITERAL+ go out before any answer, one result each") {
+  const std::string n = std::to_string(kMsg.size());
+  auto s = ConnectScripted(
+      {Server("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS] ready\r\n"),
+       Client("A1 APPEND INBOX () {" + n + "+}\r\n" + kMsg + "\r\nA2 APPEND INBOX () {" + n +
+              "+}\r\n" + kMsg + "\r\nA3 APPEND INBOX () {" + n + "+}\r\n" + kMsg + "\r\n"),
+       Server("A1 OK [APPENDUID 7 10] done\r\nA2 NO [LIMIT] Message too large\r\n"
+              "A3 OK [APPENDUID 7 11] done\r\n")});
+  REQUIRE(s.client);
+  std::vector<AppendRequest> requests(3);
+  for (auto& r : requests) {
+    r.mailbox = "INBOX";
+    r.message = std::make_shared<PiecewiseSource>(kMsg);
+  }
+  auto results = s.client->AppendPipelined(requests);
+  REQUIRE(results.size() == 3);
+  REQUIRE(results[0].ok());
+  CHECK(results[0]->uid == 10u);
+  REQUIRE_FALSE(results[1].ok());
+  CHECK(results[1].status().scope() == ErrorScope::kMessage);
+  CHECK(results[1].status().message().find("too large") != std::string::npos);
+  REQUIRE(results[2].ok());
+  CHECK(results[2]->uid == 11u);
+  CHECK(s.script->Done().ok());
+}
+
+TEST_CASE("pipelined APPENDs cut off by a BYE: unanswered ones carry the connection's error") {
+  const std::string n = std::to_string(kMsg.size());
+  auto s =
+      ConnectScripted({Server("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS] ready\r\n"),
+                       Client("A1 APPEND INBOX () {" + n + "+}\r\n" + kMsg +
+                              "\r\nA2 APPEND INBOX () {" + n + "+}\r\n" + kMsg + "\r\n"),
+                       Server("A1 OK [APPENDUID 7 10] done\r\n* BYE too many errors\r\n"), Eof()});
+  REQUIRE(s.client);
+  std::vector<AppendRequest> requests(2);
+  for (auto& r : requests) {
+    r.mailbox = "INBOX";
+    r.message = std::make_shared<PiecewiseSource>(kMsg);
+  }
+  auto results = s.client->AppendPipelined(requests);
+  REQUIRE(results.size() == 2);
+  REQUIRE(results[0].ok());
+  CHECK(results[0]->uid == 10u);
+  REQUIRE_FALSE(results[1].ok());
+  CHECK(results[1].status().transient());
+  CHECK(s.client->broken());
+}
+
 }  // namespace
 }  // namespace mailhoard::imap::testing
