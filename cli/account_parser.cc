@@ -22,6 +22,9 @@ constexpr std::string_view kAccountKeys[] = {"provider",      "protocol",
                                              "dedupe",        "folders",
                                              "compress",      "oauth",
                                              "push"};
+constexpr std::string_view kOverrideKeys[] = {
+    "host",       "port",         "policy", "delete_after_days", "connections", "layout",
+    "durability", "line_endings", "dedupe", "folders",           "compress"};
 constexpr std::string_view kFolderKeys[] = {"include", "exclude", "preset_excludes", "rename"};
 constexpr std::string_view kPushKeys[] = {"include", "exclude", "rename"};
 constexpr std::string_view kOAuthKeys[] = {"flow",
@@ -98,10 +101,17 @@ Status ReadTls(const TableReader& r, const ProviderPreset* preset, AccountConfig
   return Status::Ok();
 }
 
-Status ReadAuth(const TableReader& r, const ProviderPreset* preset, AccountConfig* a) {
+Status ReadAuth(const TableReader& r, const ProviderPreset* preset, const AccountSeed* seed,
+                AccountConfig* a) {
   a->auth = preset ? preset->auth
+            : seed ? AuthMethod::kXoauth2
                    : (a->protocol == Protocol::kImap ? AuthMethod::kPlain : AuthMethod::kUser);
   MH_RETURN_IF_ERROR(r.ReadEnum<AuthMethod>("auth", kAuthMethodNames, &a->auth));
+  if (seed && !IsOAuth(a->auth)) {
+    return r.ValueError("auth",
+                        "a tenant's mailboxes sign in with the app's token: use xoauth2 or "
+                        "oauthbearer");
+  }
   if (a->protocol == Protocol::kImap &&
       (a->auth == AuthMethod::kUser || a->auth == AuthMethod::kApop)) {
     constexpr std::string_view kImapAuths[] = {"plain", "login", "xoauth2", "oauthbearer"};
@@ -285,15 +295,8 @@ Status ReadOAuth(const TableReader& account, const ProviderPreset* preset, const
   MH_RETURN_IF_ERROR(r.ReadUrl("authorize_url", &o.authorize_url));
   MH_RETURN_IF_ERROR(r.ReadStringArray("scopes", &o.scopes));
   MH_RETURN_IF_ERROR(r.ReadPath("ca_file", &o.ca_file));
-  MH_RETURN_IF_ERROR(r.ReadPath("token_file", &o.token_file));
-  if (o.token_file.empty()) {
-    auto dir = StateDir(ctx.env);
-    if (!dir.ok()) {
-      return r.TableError("token_file is needed: " + dir.status().message() +
-                          ", so there is no default place for the account's tokens");
-    }
-    o.token_file = *dir + "/" + a->name + ".token.json";
-  }
+  MH_RETURN_IF_ERROR(
+      ReadTokenFile(r, ctx, a->name + ".token.json", "the account's tokens", &o.token_file));
   if (o.token_url.empty()) return r.TableError("token_url is required without a provider preset");
   if (o.flow == OAuthFlow::kDevice && o.device_url.empty()) {
     return r.TableError("device_url is required for flow = \"device\" without a provider preset");
@@ -308,6 +311,32 @@ Status ReadOAuth(const TableReader& account, const ProviderPreset* preset, const
 }
 
 }  // namespace
+
+// The body of ParseAccount() and ParseSeededAccount(), keys not checked.
+static Result<AccountConfig> ParseAccountKeys(const std::string& name, const TableReader& r,
+                                              const std::string& archive_root,
+                                              const ParseContext& ctx, const AccountSeed* seed);
+
+Status ReadTokenFile(const TableReader& r, const ParseContext& ctx, const std::string& default_name,
+                     std::string_view what, std::string* out) {
+  MH_RETURN_IF_ERROR(r.ReadPath("token_file", out));
+  if (!out->empty()) return Status::Ok();
+  auto dir = StateDir(ctx.env);
+  if (!dir.ok()) {
+    return r.TableError("token_file is needed: " + dir.status().message() +
+                        ", so there is no default place for " + std::string(what));
+  }
+  *out = *dir + "/" + default_name;
+  return Status::Ok();
+}
+
+Status CheckDirectoryName(const TableReader& parent, const std::string& name,
+                          std::string_view what) {
+  if (IsValidAccountName(name)) return Status::Ok();
+  return parent.KeyError(name, std::string(what) +
+                                   " names become directory names: use letters, digits, "
+                                   "'.', '_' and '-' (at most 64, not starting with '.')");
+}
 
 bool IsValidAccountName(std::string_view name) {
   if (name.empty() || name.size() > 64 || name[0] == '.') return false;
@@ -357,6 +386,38 @@ Status ReadSecretSource(const TableReader& r, std::string_view prefix, SecretSou
 Result<AccountConfig> ParseAccount(const std::string& name, const TableReader& r,
                                    const std::string& archive_root, const ParseContext& ctx) {
   MH_RETURN_IF_ERROR(r.CheckKeys(kAccountKeys));
+  return ParseAccountKeys(name, r, archive_root, ctx, nullptr);
+}
+
+Result<AccountConfig> ParseSeededAccount(const std::string& name, const TableReader& r,
+                                         const std::string& archive_root, const ParseContext& ctx,
+                                         const AccountSeed& seed) {
+  return ParseAccountKeys(name, r, archive_root, ctx, &seed);
+}
+
+std::span<const std::string_view> OverrideKeys() { return kOverrideKeys; }
+
+Status ApplyAccountOverrides(const TableReader& r, const ParseContext& ctx, AccountConfig* a) {
+  MH_RETURN_IF_ERROR(r.CheckKeys(kOverrideKeys));
+  const ProviderPreset* preset = FindPreset(a->provider);
+  MH_RETURN_IF_ERROR(r.ReadString("host", &a->host));
+  int64_t port = a->port;
+  MH_RETURN_IF_ERROR(r.ReadInt("port", 1, 65535, &port));
+  a->port = static_cast<uint16_t>(port);
+  // These readers set their defaults first, so they only run for keys given.
+  if (r.Has("policy") || r.Has("delete_after_days")) MH_RETURN_IF_ERROR(ReadPolicy(r, a));
+  if (r.Has("connections")) MH_RETURN_IF_ERROR(ReadConnections(r, preset, a));
+  MH_RETURN_IF_ERROR(r.ReadEnum<Layout>("layout", kLayoutNames, &a->layout));
+  MH_RETURN_IF_ERROR(r.ReadEnum<Durability>("durability", kDurabilityNames, &a->durability));
+  MH_RETURN_IF_ERROR(r.ReadEnum<LineEndings>("line_endings", kLineEndingNames, &a->line_endings));
+  MH_RETURN_IF_ERROR(r.ReadBool("dedupe", &a->dedupe));
+  MH_RETURN_IF_ERROR(r.ReadEnum<Compress>("compress", kCompressNames, &a->compress));
+  return ReadFolders(r, ctx, a);
+}
+
+static Result<AccountConfig> ParseAccountKeys(const std::string& name, const TableReader& r,
+                                              const std::string& archive_root,
+                                              const ParseContext& ctx, const AccountSeed* seed) {
   AccountConfig a;
   a.name = name;
   a.archive_dir = archive_root + "/" + name;
@@ -376,10 +437,18 @@ Result<AccountConfig> ParseAccount(const std::string& name, const TableReader& r
   MH_RETURN_IF_ERROR(r.ReadInt("port", 1, 65535, &port));
   a.port = static_cast<uint16_t>(port);
 
-  MH_RETURN_IF_ERROR(r.ReadString("user", &a.user));
-  if (a.user.empty()) return r.TableError("user is required: the login name on the server");
-  MH_RETURN_IF_ERROR(ReadAuth(r, preset, &a));
-  MH_RETURN_IF_ERROR(ReadOAuth(r, preset, ctx, &a));
+  if (seed) {
+    a.user = seed->user;
+  } else {
+    MH_RETURN_IF_ERROR(r.ReadString("user", &a.user));
+    if (a.user.empty()) return r.TableError("user is required: the login name on the server");
+  }
+  MH_RETURN_IF_ERROR(ReadAuth(r, preset, seed, &a));
+  if (seed) {
+    a.oauth = seed->oauth;
+  } else {
+    MH_RETURN_IF_ERROR(ReadOAuth(r, preset, ctx, &a));
+  }
   MH_RETURN_IF_ERROR(ReadPolicy(r, &a));
   MH_RETURN_IF_ERROR(ReadConnections(r, preset, &a));
   MH_RETURN_IF_ERROR(r.ReadEnum<Layout>("layout", kLayoutNames, &a.layout));

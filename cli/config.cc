@@ -9,12 +9,14 @@
 #include "cli/account_parser.h"
 #include "cli/config_location.h"
 #include "cli/report_parser.h"
+#include "cli/tenant_config.h"
 #include "cli/toml_reader.h"
 
 namespace mailhoard::cli {
 namespace {
 
-constexpr std::string_view kRootKeys[] = {"archive", "accounts", "report", "check"};
+constexpr std::string_view kRootKeys[] = {"archive", "accounts",          "tenants",
+                                          "report",  "parallel_accounts", "check"};
 // Config files are small; anything bigger is not a config file.
 constexpr std::streamsize kMaxConfigBytes = 1 << 20;
 
@@ -37,32 +39,29 @@ Result<Config> ParseRoot(const toml::table& root, const std::string& source_name
 
   const toml::table* accounts = nullptr;
   MH_RETURN_IF_ERROR(r.ReadTable("accounts", &accounts));
-  if (accounts == nullptr || accounts->empty()) {
-    return r.TableError("no accounts: add at least one [accounts.NAME] table");
-  }
-  TableReader ar(*accounts, "accounts", ctx);
-  // toml++ keeps keys sorted; report and sync accounts in file order instead.
-  std::vector<std::pair<const toml::key*, const toml::node*>> ordered;
-  for (auto&& [name, node] : *accounts) ordered.emplace_back(&name, &node);
-  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-    const auto& pa = a.first->source().begin;
-    const auto& pb = b.first->source().begin;
-    return pa.line < pb.line || (pa.line == pb.line && pa.column < pb.column);
-  });
-  for (const auto& [key, node] : ordered) {
-    const std::string name(key->str());
-    if (!IsValidAccountName(name)) {
-      return ar.KeyError(name,
-                         "account names become directory names: use letters, digits, "
-                         "'.', '_' and '-' (at most 64, not starting with '.')");
+  if (accounts != nullptr) {
+    TableReader ar(*accounts, "accounts", ctx);
+    for (const auto& [key, node] : InFileOrder(*accounts)) {
+      const std::string name(key->str());
+      MH_RETURN_IF_ERROR(CheckDirectoryName(ar, name, "account"));
+      const toml::table* t = nullptr;
+      MH_RETURN_IF_ERROR(ar.ReadTable(name, &t));
+      MH_ASSIGN_OR_RETURN(
+          AccountConfig account,
+          ParseAccount(name, TableReader(*t, ar.KeyPath(name), ctx), config.archive_root, ctx));
+      config.accounts.push_back(std::move(account));
     }
-    const toml::table* t = nullptr;
-    MH_RETURN_IF_ERROR(ar.ReadTable(name, &t));
-    MH_ASSIGN_OR_RETURN(
-        AccountConfig account,
-        ParseAccount(name, TableReader(*t, ar.KeyPath(name), ctx), config.archive_root, ctx));
-    config.accounts.push_back(std::move(account));
   }
+  // Every mailbox of a [tenants.NAME] becomes an account "NAME/address".
+  MH_RETURN_IF_ERROR(ParseTenants(r, ctx, &config));
+  if (config.accounts.empty()) {
+    return r.TableError(
+        "no accounts: add at least one [accounts.NAME] table (or a [tenants.NAME] with "
+        "mailboxes)");
+  }
+  int64_t parallel = config.parallel_accounts;
+  MH_RETURN_IF_ERROR(r.ReadInt("parallel_accounts", 1, 256, &parallel));
+  config.parallel_accounts = static_cast<int>(parallel);
 
   const toml::table* report = nullptr;
   MH_RETURN_IF_ERROR(r.ReadTable("report", &report));

@@ -104,6 +104,10 @@ struct AccountConfig {
   PushRules push;
   std::optional<OAuthConfig> oauth;  // set iff auth is xoauth2/oauthbearer
   std::string archive_dir;           // <archive_root>/<name>
+  // Mailboxes of a [tenants.T] table (tenant_config.h): name is "T/address",
+  // archive_dir <archive_root>/T/<MailboxDirName(address)>. Empty otherwise.
+  std::string tenant;
+  std::string address;
 };
 
 // When `sync` mails a report: after a failed run, after every run, or when
@@ -155,7 +159,12 @@ struct CheckConfig {
 
 struct Config {
   std::string archive_root;  // absolute, ~ and $VARS expanded
+  // [accounts.NAME] in file order, then every mailbox of every [tenants.T].
   std::vector<AccountConfig> accounts;
+  std::vector<std::string> tenants;  // names of the [tenants.T] tables
+  // How many accounts `sync` runs at once in one process (each keeps its own
+  // connection cap); 1 = one after another.
+  int parallel_accounts = 1;
   std::optional<ReportConfig> report;
   CheckConfig check;
   std::string source_path;

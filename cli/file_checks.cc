@@ -37,13 +37,19 @@ void CheckSecret(const SecretSource& s, std::vector<std::string>* out) {
 
 std::vector<std::string> CheckReferencedFiles(const Config& config) {
   std::vector<std::string> out;
+  std::string last_tenant;
   for (const AccountConfig& a : config.accounts) {
-    const std::string prefix = "accounts." + a.name + ".";
+    // A tenant's files are the same for each of its mailboxes: checked once.
+    if (!a.tenant.empty() && a.tenant == last_tenant) continue;
+    last_tenant = a.tenant;
+    const std::string prefix =
+        a.tenant.empty() ? "accounts." + a.name + "." : "tenants." + a.tenant + ".";
     CheckSecret(a.password, &out);
     CheckFile(prefix + "tls_ca_file", a.tls_ca_file, false, &out);
     if (a.oauth) {
       CheckSecret(a.oauth->client_secret, &out);
-      CheckFile(prefix + "oauth.ca_file", a.oauth->ca_file, false, &out);
+      CheckFile(prefix + (a.tenant.empty() ? "oauth.ca_file" : "token_ca_file"), a.oauth->ca_file,
+                false, &out);
     }
   }
   if (config.report) CheckSecret(config.report->password, &out);

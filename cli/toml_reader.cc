@@ -1,5 +1,7 @@
 #include "cli/toml_reader.h"
 
+#include <algorithm>
+
 #include <cctype>
 
 #include "cli/suggest.h"
@@ -252,6 +254,17 @@ Status TableReader::ReadTable(std::string_view key, const toml::table** out) con
   if (t == nullptr) return TypeError(key, "a table");
   *out = t;
   return Status::Ok();
+}
+
+std::vector<std::pair<const toml::key*, const toml::node*>> InFileOrder(const toml::table& table) {
+  std::vector<std::pair<const toml::key*, const toml::node*>> ordered;
+  for (auto&& [name, node] : table) ordered.emplace_back(&name, &node);
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    const auto& pa = a.first->source().begin;
+    const auto& pb = b.first->source().begin;
+    return pa.line < pb.line || (pa.line == pb.line && pa.column < pb.column);
+  });
+  return ordered;
 }
 
 }  // namespace mailhoard::cli

@@ -91,6 +91,10 @@ class TableReader {
   const ParseContext& ctx_;
 };
 
+// The entries of `table` in file order (toml++ keeps keys sorted), so
+// accounts and tenants are reported and synced in the order written.
+std::vector<std::pair<const toml::key*, const toml::node*>> InFileOrder(const toml::table& table);
+
 // "file:line:col: message", or "file: message" when toml++ has no position.
 Status LocatedError(const ParseContext& ctx, const toml::source_region& region,
                     std::string_view message);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "cli/commands/tenant_tokens.h"
 #include "cli/credentials.h"
 #include "storage/index/index.h"
 
@@ -131,9 +132,19 @@ imap::AuthMethod ImapAuthFor(const AccountConfig& account) {
 }
 
 Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
-                                          std::vector<std::string>* warnings) {
+                                          std::vector<std::string>* warnings,
+                                          TenantTokens* tenants) {
   AccountCredentials c;
   c.user = account.user;
+  if (!account.tenant.empty()) {
+    TenantTokens own;
+    MH_ASSIGN_OR_RETURN(std::shared_ptr<auth::AppTokenSource> source,
+                        (tenants ? tenants : &own)->For(account, warnings));
+    c.tokens = source;
+    c.secret = [source] { return source->AccessToken(); };
+    c.refresh = [source] { return source->ForceRefresh(); };
+    return c;
+  }
   if (IsOAuth(account.auth)) {
     MH_ASSIGN_OR_RETURN(auth::OAuthEndpoints endpoints, OAuthEndpointsFor(account, warnings));
     MH_ASSIGN_OR_RETURN(auth::TokenStore store, OpenTokenStore(account, warnings));

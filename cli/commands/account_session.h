@@ -48,8 +48,12 @@ struct AccountCredentials {
   std::function<Result<std::string>()> refresh;  // null for passwords
   std::shared_ptr<auth::TokenSource> tokens;     // kept alive for the callbacks
 };
+// A tenant mailbox uses its tenant's app token from `tenants` (one for the
+// whole process); without one, a source of its own.
+class TenantTokens;
 Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
-                                          std::vector<std::string>* warnings);
+                                          std::vector<std::string>* warnings,
+                                          TenantTokens* tenants = nullptr);
 
 imap::AuthMethod ImapAuthFor(const AccountConfig& account);
 

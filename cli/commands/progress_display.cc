@@ -6,10 +6,10 @@
 
 namespace mailhoard::cli {
 
-ProgressDisplay::ProgressDisplay(CommandContext& ctx, std::string account)
+ProgressDisplay::ProgressDisplay(CommandContext& ctx, std::string account, bool live_allowed)
     : ctx_(ctx),
       account_(std::move(account)),
-      live_(!ctx.quiet && !ctx.json && isatty(STDERR_FILENO)),
+      live_(live_allowed && !ctx.quiet && !ctx.json && isatty(STDERR_FILENO)),
       start_(std::chrono::steady_clock::now()) {}
 
 void ProgressDisplay::Update(const sync::ProgressEvent& e) {

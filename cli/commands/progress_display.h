@@ -14,7 +14,9 @@ namespace mailhoard::cli {
 
 class ProgressDisplay {
  public:
-  ProgressDisplay(CommandContext& ctx, std::string account);
+  // live_allowed = false: never the live line (accounts running side by
+  // side would overwrite each other's).
+  ProgressDisplay(CommandContext& ctx, std::string account, bool live_allowed = true);
   // From any worker thread.
   void Update(const sync::ProgressEvent& event);
   // Clears the live line.

@@ -11,7 +11,8 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "sync", "Archive new mail (and flag changes) from the server; safe to run from cron");
   cmd->add_option("ACCOUNT", options->accounts,
-                  "Accounts to sync, as named in [accounts.NAME] (default: all)");
+                  "Accounts to sync, as named in [accounts.NAME], a tenant's NAME or one of its "
+                  "mailboxes NAME/ADDRESS (default: all)");
   cmd->add_flag("--dry-run", options->dry_run,
                 "Connect and show what would be fetched or deleted; change nothing");
   cmd->add_option_function<std::string>(
@@ -21,8 +22,9 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
            if (!shard.ok()) throw CLI::ValidationError(shard.status().message());
            options->shard = *shard;
          },
-         "Only the accounts of shard I of N (0-based, by a stable hash of the account name), "
-         "for splitting many accounts over N scheduler jobs")
+         "Only the accounts of shard I of N (0-based, by a stable hash of the account name, or "
+         "of a tenant mailbox's address), for splitting many accounts over N scheduler jobs; "
+         "\"/N\" takes I from $JOB_COMPLETION_INDEX")
       ->option_text("I/N");
   cmd->footer(
       "Exit status: 0 ok, 1 some folders failed, 2 usage/config error,\n"

@@ -10,10 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/account_lock.h"
+#include "cli/commands/account_runs.h"
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
 #include "cli/commands/progress_display.h"
 #include "cli/commands/stop_signal.h"
+#include "cli/commands/tenant_tokens.h"
 #include "cli/commands/trace_file.h"
 #include "cli/report/mime_text.h"
 #include "cli/report/run_recorder.h"
@@ -104,9 +106,11 @@ sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const AccountCre
 
 // Runs one account; returns its exit code and fills `json`.
 ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const SyncOptions& options,
-                     TraceFile* trace, nlohmann::json* json) {
+                     TraceFile* trace, TenantTokens* tenants, bool output_buffered,
+                     nlohmann::json* json) {
   (*json)["name"] = account.name;
-  auto fail = [&](const Status& s) {
+  auto fail = [&](const Status& failure) {
+    const Status s = tenants->Explain(account, failure);
     (*json)["error"] = s.ToString();
     ExitCode code = ctx.ReportAccountFailure(s.WithContext(account.name));
     (*json)["exit_code"] = code;
@@ -115,13 +119,13 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
   auto lock = AccountLock::Acquire(account.archive_dir, account.name);
   if (!lock.ok()) return fail(lock.status());
   std::vector<std::string> warnings;
-  auto creds = CredentialsFor(account, &warnings);
+  auto creds = CredentialsFor(account, &warnings, tenants);
   for (const auto& w : warnings) ctx.PrintWarning(account.name + ": " + w);
   if (!creds.ok()) return fail(creds.status());
   auto archive = OpenArchive(account);
   if (!archive.ok()) return fail(archive.status());
 
-  ProgressDisplay progress(ctx, account.name);
+  ProgressDisplay progress(ctx, account.name, /*live_allowed=*/!output_buffered);
   auto on_progress = [&progress](const sync::ProgressEvent& e) { progress.Update(e); };
   auto started = std::chrono::steady_clock::now();
   sync::SyncResult result;
@@ -205,18 +209,35 @@ int RunSync(CommandContext& ctx, const SyncOptions& options) {
   }
   std::unique_ptr<TraceFile> trace = std::move(opened).value();
   InstallStopHandlers();
+  // --- accounts at once (parallel_accounts), one app token per tenant ---
+  TenantTokens tenants;
+  const size_t n = accounts->size();
+  const bool buffered = config->parallel_accounts > 1 && n > 1;
+  std::vector<nlohmann::json> results(n);
+  std::vector<ExitCode> codes_at(n, kExitOk);
+  auto now = [] { return static_cast<int64_t>(std::time(nullptr)); };
+  std::vector<bool> started = ForEachAccount(
+      n, config->parallel_accounts, [] { return StopRequested(); },
+      [&](size_t i) {
+        AccountOutput output(ctx, /*pass_through=*/!buffered);
+        results[i] = {{"started_at", now()}};
+        codes_at[i] = SyncAccount(output.ctx(), *(*accounts)[i], options, trace.get(), &tenants,
+                                  output.buffered(), &results[i]);
+        results[i]["ended_at"] = now();
+        output.Flush();
+      });
   std::vector<ExitCode> codes;
   std::vector<const AccountConfig*> ran;
   nlohmann::json out = {{"accounts", nlohmann::json::array()}};
-  auto now = [] { return static_cast<int64_t>(std::time(nullptr)); };
-  for (const AccountConfig* account : *accounts) {
-    if (StopRequested()) break;
-    nlohmann::json j = {{"started_at", now()}};
-    codes.push_back(SyncAccount(ctx, *account, options, trace.get(), &j));
-    j["ended_at"] = now();
-    out["accounts"].push_back(j);
-    ran.push_back(account);
+  for (size_t i = 0; i < n; ++i) {
+    if (!started[i]) continue;
+    codes.push_back(codes_at[i]);
+    ran.push_back((*accounts)[i]);
+    out["accounts"].push_back(std::move(results[i]));
   }
+  out["summary"] = RunSummaryJson(out["accounts"]);
+  if (ran.size() > 1 && !ctx.quiet && !ctx.json) ctx.out << RunSummaryText(out["summary"]) << "\n";
+  // --- end of accounts at once ---
   int worst = WorstExitCode(codes);
   if (!options.dry_run) {
     // Run history for `status` and `check`, and the [report] mail.

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/cli/test_util.h"
+
 namespace mailhoard::cli {
 namespace {
 
@@ -70,6 +72,19 @@ TEST_CASE("shard syntax", "[selection]") {
   }
   CHECK(ParseShard("4/4").status().message() ==
         "--shard: expected I/N with 0 <= I < N (e.g. 0/4), got \"4/4\"");
+}
+
+TEST_CASE("shard \"/N\" takes I from JOB_COMPLETION_INDEX", "[selection]") {
+  const EnvLookup indexed = testing::FakeEnv({{"JOB_COMPLETION_INDEX", "2"}});
+  Result<Shard> s = ParseShard("/4", indexed);
+  REQUIRE(s.ok());
+  CHECK(s->index == 2);
+  CHECK(s->count == 4);
+  CHECK(ParseShard("/2", indexed).status().message() ==
+        "--shard: expected I/N with 0 <= I < N (e.g. 0/4), got \"/2\"");
+  CHECK(ParseShard("/4", testing::FakeEnv({})).status().message() ==
+        "--shard /4: JOB_COMPLETION_INDEX is not set (it is in the pods of a Kubernetes "
+        "Indexed Job); elsewhere give I/N");
 }
 
 }  // namespace

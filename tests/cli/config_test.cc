@@ -274,7 +274,8 @@ TEST_CASE("missing required keys", "[config][errors]") {
   CHECK(ErrorOf("archive = \"/a\"\n[accounts.work]\nhost = \"h\"\npassword_env = \"P\"\n") ==
         "t.toml:2:1: [accounts.work]: user is required: the login name on the server");
   CHECK(ErrorOf("archive = \"/a\"\n") ==
-        "t.toml: no accounts: add at least one [accounts.NAME] table");
+        "t.toml: no accounts: add at least one [accounts.NAME] table (or a [tenants.NAME] "
+        "with mailboxes)");
 }
 
 TEST_CASE("password sources: exactly one for password auths", "[config][errors]") {
