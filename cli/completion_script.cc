@@ -25,6 +25,17 @@ std::vector<std::string> Names(const OptionInfo& o) {
   return names;
 }
 
+// The root's --config option, whose value names the file the account names
+// are read from; nullptr if the tree has none.
+const OptionInfo* ConfigOption(const CommandNode& root) {
+  for (const OptionInfo& o : root.options) {
+    for (const std::string& l : o.long_names) {
+      if (l == "config") return &o;
+    }
+  }
+  return nullptr;
+}
+
 bool TakesAccount(const CommandNode& node) {
   for (const PositionalInfo& p : node.positionals) {
     if (p.name == "ACCOUNT") return true;
@@ -96,7 +107,10 @@ ValueOptions CollectValueOptions(const CommandNode& root) {
 }
 
 // The loop shared by bash and zsh: finds the command path in the words
-// before the cursor, skipping option values.
+// before the cursor, skipping option values, and the config file given with
+// -c FILE, --config FILE, --config=FILE or -cFILE (into $cfg), so that
+// account names come from the file the command will read. bash splits
+// "--config=FILE" at the '=' (COMP_WORDBREAKS): a lone "=" is not a value.
 std::string PathLoop(const CommandNode& root, const ValueOptions& v, const std::string& first,
                      const std::string& word) {
   std::string keys;
@@ -110,13 +124,33 @@ std::string PathLoop(const CommandNode& root, const ValueOptions& v, const std::
       for (const std::string& n : Names(o)) skip += (skip.empty() ? "" : "|") + n;
     }
   });
+  std::string config_arms;
+  if (const OptionInfo* config = ConfigOption(root)) {
+    std::string names;
+    for (const std::string& n : Names(*config)) names += (names.empty() ? "" : "|") + n;
+    config_arms = "      " + names + ") skip=1; cfgnext=1; continue ;;\n";
+    for (const std::string& l : config->long_names) {
+      config_arms += "      --" + l + "=*) cfg=${w#--" + l + "=}; continue ;;\n";
+    }
+    for (const std::string& c : config->short_names) {
+      config_arms += "      -" + c + "?*) cfg=${w#-" + c + "}; continue ;;\n";
+    }
+  }
   std::ostringstream s;
   s << "  for ((i = " << first << "; i < cword; i++)); do\n"
     << "    w=" << word << "\n"
-    << "    if [ \"$skip\" = 1 ]; then skip=0; continue; fi\n"
-    << "    case \"$w\" in\n      " << skip << ") skip=1; continue ;;\n    esac\n"
+    << "    if [ \"$skip\" = 1 ]; then\n"
+    << "      [ \"$w\" = = ] && continue\n"
+    << "      [ \"$cfgnext\" = 1 ] && cfg=$w\n"
+    << "      skip=0; cfgnext=0; continue\n"
+    << "    fi\n"
+    << "    case \"$w\" in\n"
+    << config_arms << "      " << skip << ") skip=1; continue ;;\n    esac\n"
     << "    case \"$cmdpath/$w\" in\n      " << keys << ") cmdpath=\"$cmdpath/$w\" ;;\n"
-    << "    esac\n  done\n";
+    << "    esac\n  done\n"
+    // The shell does not expand a typed "~/" inside the words it hands over.
+    << "  cfg=${cfg/#\\~/$HOME}\n"
+    << "  [ -n \"$cfg\" ] && cfgopt=(--config \"$cfg\")\n";
   return s.str();
 }
 
@@ -141,6 +175,7 @@ std::string Bash(const CommandNode& root) {
     << "_mailhoard() {\n"
     << "  local cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
     << "  local cmdpath='' w i skip=0 mh_cmds='' mh_opts='' accounts=0 choices=''\n"
+    << "  local cfg='' cfgnext=0 cfgopt=()\n"
     << PathLoop(root, v, "1", "${COMP_WORDS[i]}") << "  case \"$prev\" in\n";
   if (!v.files.empty()) {
     s << "    " << v.files << ") COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n";
@@ -154,7 +189,8 @@ std::string Bash(const CommandNode& root) {
     << "    COMPREPLY=($(compgen -W \"$mh_opts\" -- \"$cur\"))\n"
     << "  else\n"
     << "    if [ \"$accounts\" = 1 ]; then\n"
-    << "      mh_cmds=\"$mh_cmds $(mailhoard config accounts 2>/dev/null)\"\n    fi\n"
+    << "      mh_cmds=\"$mh_cmds $(mailhoard \"${cfgopt[@]}\" config accounts 2>/dev/null)\"\n"
+    << "    fi\n"
     << "    COMPREPLY=($(compgen -W \"$mh_cmds\" -- \"$cur\"))\n"
     << "  fi\n"
     << "}\ncomplete -F _mailhoard mailhoard\n";
@@ -171,7 +207,8 @@ std::string Zsh(const CommandNode& root) {
     << "_mailhoard() {\n"
     << "  local cword=$CURRENT cur=${words[CURRENT]} prev=${words[CURRENT-1]}\n"
     << "  local cmdpath='' w i skip=0 mh_cmds='' mh_opts='' accounts=0 choices=''\n"
-    << "  local -a cands\n"
+    << "  local cfg='' cfgnext=0\n"
+    << "  local -a cands cfgopt\n"
     << PathLoop(root, v, "2", "${words[i]}") << "  case \"$prev\" in\n";
   if (!v.files.empty()) s << "    " << v.files << ") _files; return ;;\n";
   s << v.choices;
@@ -183,7 +220,8 @@ std::string Zsh(const CommandNode& root) {
     << "  else\n"
     << "    cands=(${=mh_cmds})\n"
     << "    if [ \"$accounts\" = 1 ]; then\n"
-    << "      cands+=(${(f)\"$(mailhoard config accounts 2>/dev/null)\"})\n    fi\n"
+    << "      cands+=(${(f)\"$(mailhoard \"${cfgopt[@]}\" config accounts 2>/dev/null)\"})\n"
+    << "    fi\n"
     << "  fi\n"
     << "  compadd -- $cands\n"
     << "}\n_mailhoard \"$@\"\n";
@@ -215,10 +253,49 @@ void FishOptions(std::ostringstream& s, const CommandNode& node, const std::stri
   }
 }
 
+// __mailhoard_accounts: the account names of the config file the command
+// line names (-c FILE, --config FILE, --config=FILE, -cFILE), else of the
+// default one.
+std::string FishAccountsFunction(const CommandNode& root) {
+  std::ostringstream s;
+  s << "function __mailhoard_accounts\n"
+    << "    set -l cfg\n"
+    << "    set -l words (commandline -opc)\n"
+    << "    set -l n (count $words)\n"
+    << "    for i in (seq 2 $n)\n"
+    << "        switch $words[$i]\n";
+  if (const OptionInfo* config = ConfigOption(root)) {
+    s << "            case";
+    for (const std::string& n : Names(*config)) s << " " << n;
+    s << "\n"
+      << "                test $i -lt $n; and set cfg $words[(math $i + 1)]\n";
+    for (const std::string& l : config->long_names) {
+      s << "            case '--" << l << "=*'\n"
+        << "                set cfg (string replace -- '--" << l << "=' '' $words[$i])\n";
+    }
+    for (const std::string& c : config->short_names) {
+      s << "            case '-" << c << "?*'\n"
+        << "                set cfg (string sub -s 3 -- $words[$i])\n";
+    }
+  }
+  s << "        end\n"
+    << "    end\n"
+    << "    if test -n \"$cfg\"\n"
+    // commandline -o hands over a typed "~/" unexpanded.
+    << "        mailhoard --config (string replace -r '^~/' \"$HOME/\" -- $cfg) config accounts "
+       "2>/dev/null\n"
+    << "    else\n"
+    << "        mailhoard config accounts 2>/dev/null\n"
+    << "    end\n"
+    << "end\n";
+  return s.str();
+}
+
 std::string Fish(const CommandNode& root) {
   std::ostringstream s;
   s << "# fish completion for mailhoard; generated by `mailhoard help-completion fish`.\n"
-    << "complete -c mailhoard -f\n";
+    << "complete -c mailhoard -f\n"
+    << FishAccountsFunction(root);
   FishOptions(s, root, "");
   Walk(root, [&](const CommandNode& node) {
     std::string here = node.path.empty() ? " -n '__fish_use_subcommand'"
@@ -237,8 +314,7 @@ std::string Fish(const CommandNode& root) {
     if (node.path.empty()) return;
     FishOptions(s, node, here);
     if (TakesAccount(node)) {
-      s << "complete -c mailhoard" << here
-        << " -a '(mailhoard config accounts 2>/dev/null)' -d 'account'\n";
+      s << "complete -c mailhoard" << here << " -a '(__mailhoard_accounts)' -d 'account'\n";
     }
   });
   return s.str();

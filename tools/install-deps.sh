@@ -19,7 +19,7 @@ PACKAGES=(
   libtomlplusplus-dev catch2 nlohmann-json3-dev libcli11-dev
   dovecot-core dovecot-imapd dovecot-pop3d dovecot-submissiond
   openssl ca-certificates python3
-  groff-base dpkg-dev
+  groff-base dpkg-dev lintian
   clang-14 libclang-rt-14-dev
   notmuch
 )

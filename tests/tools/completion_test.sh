@@ -25,6 +25,19 @@ host = "imap.example.org"
 user = "b"
 password_cmd = "false"
 TOML
+# A second config, named with -c/--config: completion must offer its accounts.
+cat >"$WORK/other.toml" <<'TOML'
+archive = "/tmp/hoard"
+[accounts.alpha]
+host = "imap.example.org"
+user = "a"
+password_cmd = "false"
+[accounts.beta]
+host = "imap.example.org"
+user = "b"
+password_cmd = "false"
+TOML
+OTHER=$WORK/other.toml
 export PATH="$BIN_DIR:$PATH" XDG_CONFIG_HOME="$WORK/xdg"
 
 [ "$(mailhoard config accounts | tr '\n' ' ')" = "work home " ] || fail "config accounts"
@@ -52,6 +65,14 @@ check "bash: mailhoard config i" "init " "$(bash_complete mailhoard config i)"
 check "bash: config init --provider" "gmail microsoft365 " "$(bash_complete mailhoard config init --provider '')"
 check "bash: sync --d" "--dry-run " "$(bash_complete mailhoard sync --d)"
 check "bash: mailhoard help-m (hidden)" "" "$(bash_complete mailhoard help-m)"
+check "bash: -c FILE sync <TAB>" "alpha beta " "$(bash_complete mailhoard -c "$OTHER" sync '')"
+check "bash: sync --config FILE <TAB>" "alpha beta " "$(bash_complete mailhoard sync --config "$OTHER" '')"
+# bash splits --config=FILE at the '=' (COMP_WORDBREAKS).
+check "bash: --config=FILE sync <TAB>" "alpha beta " "$(bash_complete mailhoard --config = "$OTHER" sync '')"
+check "bash: -cFILE sync a" "alpha " "$(bash_complete mailhoard "-c$OTHER" sync a)"
+check "bash: -c ~/FILE sync <TAB>" "alpha beta " "$(HOME=$WORK bash_complete mailhoard -c '~/other.toml' sync '')"
+check "bash: -c FILE -q sync (path still found)" "alpha beta " "$(bash_complete mailhoard -c "$OTHER" -q sync '')"
+check "bash: -c missing.toml sync <TAB>" "" "$(bash_complete mailhoard -c "$WORK/missing.toml" sync '')"
 
 if command -v zsh >/dev/null; then
   zsh_complete() {
@@ -69,6 +90,10 @@ if command -v zsh >/dev/null; then
     "$(zsh_complete mailhoard sync --)"
   check "zsh: config init --provider" "gmail microsoft365 " "$(zsh_complete mailhoard config init --provider '')"
   check "zsh: -c FILE" "FILES " "$(zsh_complete mailhoard -c '')"
+  check "zsh: -c FILE sync <TAB>" "alpha beta " "$(zsh_complete mailhoard -c "$OTHER" sync '')"
+  check "zsh: --config=FILE sync <TAB>" "alpha beta " "$(zsh_complete mailhoard "--config=$OTHER" sync '')"
+  check "zsh: sync --config FILE <TAB>" "alpha beta " "$(zsh_complete mailhoard sync --config "$OTHER" '')"
+  check "zsh: -c ~/FILE sync <TAB>" "alpha beta " "$(HOME=$WORK zsh_complete mailhoard -c '~/other.toml' sync '')"
 else
   echo "zsh not installed: zsh checks skipped"
 fi
@@ -80,6 +105,11 @@ if command -v fish >/dev/null; then
   check "fish: mailhoard sy" "sync " "$(fish_complete mailhoard sy)"
   check "fish: mailhoard sync <TAB>" "home work " "$(fish_complete 'mailhoard sync ' | tr ' ' '\n' | grep -v '^-' | grep . | tr '\n' ' ')"
   check "fish: config init --provider" "gmail microsoft365 " "$(fish_complete 'mailhoard config init --provider ')"
+  fish_accounts() { fish_complete "$@" | tr ' ' '\n' | grep -v '^-' | grep . | tr '\n' ' '; }
+  check "fish: -c FILE sync <TAB>" "alpha beta " "$(fish_accounts "mailhoard -c $OTHER sync ")"
+  check "fish: --config=FILE sync <TAB>" "alpha beta " "$(fish_accounts "mailhoard --config=$OTHER sync ")"
+  check "fish: sync --config FILE <TAB>" "alpha beta " "$(fish_accounts "mailhoard sync --config $OTHER ")"
+  check "fish: -c ~/FILE sync <TAB>" "alpha beta " "$(HOME=$WORK fish_accounts "mailhoard -c ~/other.toml sync ")"
   check "fish: mailhoard config " "check example init path " "$(fish_complete 'mailhoard config ' | tr ' ' '\n' | grep -v '^-' | grep . | tr '\n' ' ')"
 else
   echo "fish not installed: fish checks skipped"

@@ -20,7 +20,8 @@ check_tree() {  # root (the prefix as seen on disk), prefix (as the system will 
            lib/systemd/user/mailhoard-failure@.service \
            share/doc/mailhoard/README.md share/doc/mailhoard/config.md \
            share/doc/mailhoard/config.example.toml share/doc/mailhoard/scheduling.md \
-           share/doc/mailhoard/cron.example share/man/man1/mailhoard.1 \
+           share/doc/mailhoard/cron.example share/doc/mailhoard/copyright \
+           share/man/man1/mailhoard.1 \
            share/bash-completion/completions/mailhoard share/zsh/site-functions/_mailhoard \
            share/fish/vendor_completions.d/mailhoard.fish; do
     [ -f "$root/$f" ] || fail "missing $f"

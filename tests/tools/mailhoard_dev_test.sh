@@ -61,6 +61,8 @@ expect_output 'mailhoard-dev: failed in step "build mailhoard" (exit 1): cmake -
 run install 0 "" install PREFIX="$WORK/prefix" HOME="$WORK/home"
 grep -qF -- "-DCMAKE_INSTALL_PREFIX=$WORK/prefix -DMAILHOARD_SYSTEMD_USER_DIR=share/systemd/user" "$LOG" ||
   fail "configure lacks the prefix: $(cat "$LOG")"
+grep -qF -- "--target mailhoard mailhoard_docs" "$LOG" ||
+  fail "the man page and completions are not built before the install: $(cat "$LOG")"
 grep -qF -- "cmake --install $WORK/tree/build" "$LOG" || fail "no cmake --install: $(cat "$LOG")"
 expect_output "installed $WORK/prefix/bin/mailhoard"
 
