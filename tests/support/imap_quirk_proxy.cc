@@ -292,8 +292,15 @@ void ImapQuirkProxy::Serve(int client, int index) {
   std::string chunk;
   bool line;
   int commands = 0;
+  bool after_literal = false;  // the next line continues a command (APPEND's tail)
   while (f.Next(&chunk, &line)) {
+    if (line && after_literal) {
+      after_literal = LiteralSize(chunk) > 0;
+      if (!SendAll(server, chunk)) break;
+      continue;
+    }
     if (line) {
+      after_literal = LiteralSize(chunk) > 0;
       ++commands;
       Record(ProxyEvent::kCommand, index, chunk);
       if (index == options_.throttle_connection && options_.throttle_after_commands > 0 &&
