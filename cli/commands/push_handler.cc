@@ -94,6 +94,14 @@ int RunPush(CommandContext& ctx, const PushOptions& options) {
     ctx.PrintError(picked.status().message());
     return kExitUsage;
   }
+  // A tenant name selects many mailboxes; a push goes from one to one.
+  for (const std::string* name : {&options.source, &options.target}) {
+    if (config->FindAccount(*name) == nullptr) {
+      ctx.PrintError("push: " + *name + " is a tenant; name one of its mailboxes (" + *name +
+                     "/ADDRESS)");
+      return kExitUsage;
+    }
+  }
   const AccountConfig& source = *config->FindAccount(options.source);
   const AccountConfig& target = *config->FindAccount(options.target);
   if (options.source == options.target || TargetIdentity(source) == TargetIdentity(target)) {
