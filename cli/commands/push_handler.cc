@@ -179,7 +179,8 @@ int RunPush(CommandContext& ctx, const PushOptions& options) {
   uint64_t failed = 0;
   for (const auto& f : result.folders) {
     if (f.status.ok() || f.status.code() == ErrorCode::kCancelled) continue;
-    if (&f.status != &result.status && f.status.ToString() != result.status.ToString()) {
+    // The error that stopped the whole push was printed above already.
+    if (f.status.ToString() != result.status.ToString()) {
       ctx.PrintError(options.target + ": " + f.target + ": " + f.status.ToString());
     }
     ++failed;

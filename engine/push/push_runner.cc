@@ -80,7 +80,7 @@ class FolderPush {
     MH_RETURN_IF_ERROR(RecordMatched(plan, state.uidvalidity, &deltas));
     std::set<uint32_t> appended_uids;
     MH_RETURN_IF_ERROR(AppendAll(plan, state.uidvalidity, &deltas, &appended_uids));
-    MH_RETURN_IF_ERROR(ApplyFlags(deltas, plan.flags));
+    MH_RETURN_IF_ERROR(ApplyFlags(deltas, plan.flags, &pushed));
     MH_RETURN_IF_ERROR(ApplyExpunges(plan));
     // Our own appends directly above the mark need no listing next time; a
     // message someone else delivered in between stops the advance.
@@ -304,23 +304,24 @@ class FolderPush {
   }
 
   // `changed`: the archive's flags moved since they were pushed; their rows
-  // get the archive's flags once the target has them.
-  Status ApplyFlags(const std::vector<FlagDelta>& deltas, const std::vector<FlagDelta>& changed) {
+  // (`pushed`, as read before planning) get the archive's flags once the
+  // target has them.
+  Status ApplyFlags(const std::vector<FlagDelta>& deltas, const std::vector<FlagDelta>& changed,
+                    std::vector<index::PushedRecord>* pushed) {
     if (deltas.empty()) return Status::Ok();
     MH_RETURN_IF_ERROR(store_.ChangeFlags(deltas));
+    if (changed.empty()) return Status::Ok();
+    std::map<int64_t, const index::PushSourceMessage*> sources;
+    for (const auto& s : sources_) sources[s.id] = &s;
+    std::map<int64_t, index::PushedRecord*> rows;
+    for (auto& r : *pushed) rows[r.message_id] = &r;
     index::ScopedBatch batch(&index_);
     MH_RETURN_IF_ERROR(batch.Begin());
-    std::map<int64_t, const index::PushSourceMessage*> by_id;
-    for (const auto& s : sources_) by_id[s.id] = &s;
-    MH_ASSIGN_OR_RETURN(std::vector<index::PushedRecord> pushed, index_.ListPushed(record_.id));
-    std::map<int64_t, index::PushedRecord*> rows;
-    for (auto& r : pushed) rows[r.message_id] = &r;
     for (const FlagDelta& d : changed) {
-      auto row = rows.find(d.message_id);
-      if (row == rows.end()) continue;
-      row->second->flags = by_id[d.message_id]->flags;
-      row->second->keywords = by_id[d.message_id]->keywords;
-      MH_RETURN_IF_ERROR(index_.RecordPushed(record_.id, *row->second));
+      index::PushedRecord* row = rows.at(d.message_id);  // the plan made `d` from this row
+      row->flags = sources.at(d.message_id)->flags;
+      row->keywords = sources.at(d.message_id)->keywords;
+      MH_RETURN_IF_ERROR(index_.RecordPushed(record_.id, *row));
     }
     result_->flag_updates += changed.size();
     return batch.Commit();

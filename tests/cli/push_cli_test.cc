@@ -36,6 +36,15 @@ void AddTarget(CliHarness& h, const TestUser& target, uint16_t port) {
                        "\"\nuser = \"" + target.name + "\"\npassword_file = \"" + pw + "\"\n");
 }
 
+// Many small messages over the corpus's folders: many points to stop at.
+void LoadSmallMail(CliHarness& h, size_t messages, uint64_t seed) {
+  mailhoard::testing::CorpusOptions corpus;
+  corpus.seed = seed;
+  corpus.messages = messages;
+  corpus.big_fraction = 0;
+  mailhoard::testing::LoadCorpus(h.server(), h.user().name, corpus);
+}
+
 uint64_t TargetCount(DovecotServer& server, const std::string& user) {
   std::istringstream in(
       server.Doveadm({"-f", "tab", "mailbox", "status", "-u", user, "messages", "*"}));
@@ -73,11 +82,7 @@ TEST_CASE("push killed at several points, then resumed, leaves no duplicate and 
           "[integration]") {
   DovecotServer& server = DovecotServer::Shared();
   CliHarness h(server);
-  mailhoard::testing::CorpusOptions corpus;
-  corpus.seed = 21;
-  corpus.messages = 300;
-  corpus.big_fraction = 0;
-  mailhoard::testing::LoadCorpus(server, h.user().name, corpus);
+  LoadSmallMail(h, 300, 21);
   TestUser target = server.CreateUser();
   TcpProxy slow(server.imap_port(), {std::chrono::milliseconds(3)});
   AddTarget(h, target, slow.port());
@@ -114,11 +119,7 @@ TEST_CASE("push killed at several points, then resumed, leaves no duplicate and 
 TEST_CASE("push resumes within the run after the connection is cut", "[integration]") {
   DovecotServer& server = DovecotServer::Shared();
   CliHarness h(server);
-  mailhoard::testing::CorpusOptions corpus;
-  corpus.seed = 22;
-  corpus.messages = 60;
-  corpus.big_fraction = 0;
-  mailhoard::testing::LoadCorpus(server, h.user().name, corpus);
+  LoadSmallMail(h, 60, 22);
   TestUser target = server.CreateUser();
   mailhoard::testing::ProxyOptions cut;
   cut.cut_after_bytes = 3000;

@@ -101,13 +101,6 @@ Command& Command::Streamed(std::shared_ptr<const LiteralSource> source) {
   return *this;
 }
 
-bool Command::has_literal() const {
-  for (const Piece& p : pieces_) {
-    if (p.literal) return true;
-  }
-  return false;
-}
-
 std::string Command::Summary(size_t max_len) const {
   std::string out;
   for (const Piece& p : pieces_) {

@@ -72,7 +72,6 @@ class Command {
   std::string Summary(size_t max_len = 200) const;
   // The command name ("UID FETCH", "EXAMINE"), for error messages.
   const std::string& name() const { return name_; }
-  bool has_literal() const;
 
  private:
   void AddStringPiece(std::string_view text, StringOptions options, bool allow_atom);
