@@ -123,7 +123,7 @@ class Archive {
   // row without a file, so it is reported and asked for again next run.
   // Returns the row's id.
   Result<int64_t> RecordUnfetchable(ArchiveFolder* folder, uint32_t uidvalidity, uint32_t uid,
-                           const std::string& reason);
+                                    const std::string& reason);
   Status ApplyFlags(ArchiveFolder* folder, const FlagUpdate& update);
   // Archive policy: mark rows expunged. Mirror: remove files and rows.
   Status ApplyExpunges(ArchiveFolder* folder, uint32_t uidvalidity,
@@ -150,6 +150,27 @@ class Archive {
 
   // Makes everything written so far durable and commits the index.
   Status Flush();
+
+  // --- POP3 bookkeeping (pop3_sync.cc), in the Archive's own batch -------
+  // Flushes what was written so far, then commits the uid each UIDL of the
+  // next chunk will be stored under (empty: clears it): durable before any
+  // of the chunk's files can land.
+  Status ReservePop3Uids(ArchiveFolder* folder,
+                         const std::vector<index::Pop3Reservation>& reserved);
+  // Links the files an interrupted run left in cur/ (adopted by OpenFolder
+  // under their uid) to the UIDLs reserved for them, clears the
+  // reservation, and returns the highest uid it held (0: none).
+  Result<uint32_t> RecoverPop3Reservation(ArchiveFolder* folder);
+  // UIDL → index row (a stored message, or an unfetchable placeholder).
+  Status LinkPop3Uidl(ArchiveFolder* folder, const std::string& uidl, int64_t message_id);
+  Result<std::vector<index::Pop3Uidl>> Pop3Uidls(int64_t folder_id);
+  // After the server acknowledged QUIT: committed at once.
+  Status MarkPop3Deleted(ArchiveFolder* folder, const std::vector<std::string>& uidls,
+                         int64_t when);
+  // A message in `folder` with these stored bytes (SHA-256, raw), if any.
+  Result<std::optional<int64_t>> FindTwin(ArchiveFolder* folder, const std::string& sha256);
+  // When the message was archived (seconds since the epoch).
+  Result<std::optional<int64_t>> ArchivedAt(int64_t message_id);
 
   // Direct access for single-threaded callers (CLI commands, tests); sync
   // workers go through the methods above, which serialise index access.

@@ -167,12 +167,6 @@ Status FetchStragglers(imap::ImapClient& client, const std::vector<uint32_t>& ex
   return Status::Ok();
 }
 
-RemoteFolderInfo RemoteInfo(const imap::MailboxInfo& m, const ImapSyncOptions& options) {
-  auto renamed = options.renames.find(m.name);
-  return {m.raw_name, m.name, m.delimiter, m.special_use,
-          renamed == options.renames.end() ? "" : renamed->second};
-}
-
 uint32_t MaxUid(const std::vector<LocalMessage>& local) {
   return local.empty() ? 0 : local.back().uid;
 }
@@ -285,20 +279,18 @@ Status SyncChanges(imap::ImapClient& client, Archive& archive, ArchiveFolder* fo
 
 Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTask& task,
                       const ImapSyncOptions& options, FolderResult* result) {
-  const imap::MailboxInfo& mailbox = task.mailbox;
   MH_ASSIGN_OR_RETURN(std::optional<index::FolderRecord> known,
-                      archive.FindFolder(mailbox.raw_name));
+                      archive.FindFolder(task.folder.remote_name));
   bool synced_before = known && known->last_sync_at.has_value();
   std::optional<imap::QresyncParams> qresync;
   if (client.qresync() && synced_before && known->highestmodseq > 0) {
     qresync = imap::QresyncParams{known->uidvalidity, known->highestmodseq, std::nullopt};
   }
-  MH_ASSIGN_OR_RETURN(imap::SelectedMailbox box, client.Examine(mailbox.raw_name, qresync));
+  MH_ASSIGN_OR_RETURN(imap::SelectedMailbox box, client.Examine(task.folder.remote_name, qresync));
   bool validity_changed = synced_before && known->uidvalidity != box.uidvalidity;
   bool used_qresync = qresync && !validity_changed;
 
-  MH_ASSIGN_OR_RETURN(ArchiveFolder * folder,
-                      archive.OpenFolder(RemoteInfo(mailbox, options), box.uidvalidity));
+  MH_ASSIGN_OR_RETURN(ArchiveFolder * folder, archive.OpenFolder(task.folder, box.uidvalidity));
   result->adopted = folder->adopted;
 
   std::vector<uint32_t> refetch;

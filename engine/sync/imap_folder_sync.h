@@ -7,14 +7,10 @@
 #include "engine/imap/client/imap_client.h"
 #include "engine/sync/archive.h"
 #include "engine/sync/imap_sync.h"
+#include "engine/sync/source_store.h"
 #include "engine/sync/sync_result.h"
 
 namespace mailhoard::sync {
-
-struct FolderTask {
-  imap::MailboxInfo mailbox;
-  FolderAction action = FolderAction::kFull;
-};
 
 Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTask& task,
                       const ImapSyncOptions& options, FolderResult* result);

@@ -1,12 +1,9 @@
 #include "engine/sync/pop3_sync.h"
 
 #include <algorithm>
-#include <charconv>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "engine/core/pacer.h"
 #include "engine/sync/pop3_planner.h"
 #include "storage/maildir/sha256.h"
 
@@ -55,54 +52,13 @@ bool MessageLevel(const pop3::Pop3Client& client, const Status& s) {
   return !client.broken() && s.code() == ErrorCode::kServerNo && !s.transient();
 }
 
-// --- Reservations ------------------------------------------------------------
-
-std::string EncodeReservation(const std::vector<std::pair<uint32_t, std::string>>& pairs) {
-  std::string out;
-  for (const auto& [uid, uidl] : pairs) out += std::to_string(uid) + " " + uidl + "\n";
-  return out;
-}
-
-// Links files a crashed run left behind (already adopted into the index by
-// OpenFolder under their uid) to the UIDLs they were downloaded for.
-Status RecoverReservation(Archive& archive, ArchiveFolder* folder, uint32_t* max_reserved) {
-  index::Index& idx = archive.index();
-  std::string key = Pop3ReservationKey(folder->id);
-  MH_ASSIGN_OR_RETURN(std::optional<std::string> value, idx.GetMeta(key));
-  if (!value) return Status::Ok();
-  index::ScopedBatch batch(&idx);
-  MH_RETURN_IF_ERROR(batch.Begin());
-  std::string_view rest = *value;
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    size_t sp = line.find(' ');
-    uint32_t uid = 0;
-    if (sp == std::string_view::npos ||
-        std::from_chars(line.data(), line.data() + sp, uid).ec != std::errc()) {
-      continue;  // not ours; dropping it costs at most a re-download
-    }
-    std::string_view uidl = line.substr(sp + 1);
-    *max_reserved = std::max(*max_reserved, uid);
-    MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> row,
-                        idx.FindMessage(folder->id, 0, uid));
-    if (!row) continue;  // never reached cur/: it will simply be downloaded
-    MH_ASSIGN_OR_RETURN(std::optional<index::Pop3Uidl> known, idx.FindPop3Uidl(folder->id, uidl));
-    if (known && known->message_id) continue;
-    MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(folder->id, uidl, row->id));
-  }
-  MH_RETURN_IF_ERROR(idx.DeleteMeta(key));
-  return batch.Commit();
-}
+// --- Downloading -------------------------------------------------------------
 
 Result<uint32_t> NextUid(Archive& archive, ArchiveFolder* folder, uint32_t max_reserved) {
   MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local, archive.LocalMessages(folder, 0));
   uint32_t max_uid = local.empty() ? 0 : local.back().uid;
   return std::max(max_uid, max_reserved) + 1;
 }
-
-// --- Downloading -------------------------------------------------------------
 
 struct Downloaded {
   int64_t id = 0;
@@ -143,10 +99,9 @@ Result<Downloaded> DownloadUnlessKnown(Run& r, uint32_t number, uint32_t uid) {
   Downloaded out;
   maildir::Sha256Digest digest = hash.Finish();
   std::string sha(reinterpret_cast<const char*>(digest.data()), digest.size());
-  MH_ASSIGN_OR_RETURN(std::vector<index::MessageRecord> twins, r.archive.index().FindBySha256(sha));
-  for (const auto& t : twins) {
-    if (t.folder_id != r.folder->id) continue;
-    out.id = t.id;
+  MH_ASSIGN_OR_RETURN(std::optional<int64_t> twin, r.archive.FindTwin(r.folder, sha));
+  if (twin) {
+    out.id = *twin;
     out.duplicate = true;
     return out;  // `msg` is discarded uncommitted
   }
@@ -165,10 +120,9 @@ struct Deletion {
 Result<bool> ShouldDelete(Run& r, int64_t message_id) {
   if (r.o.mode == Pop3Mode::kDrain) return true;
   if (!r.o.delete_after_days) return false;
-  MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> row,
-                      r.archive.index().GetMessage(message_id));
-  if (!row) return false;
-  return row->created_at + int64_t{*r.o.delete_after_days} * kSecondsPerDay <= r.now;
+  MH_ASSIGN_OR_RETURN(std::optional<int64_t> archived_at, r.archive.ArchivedAt(message_id));
+  if (!archived_at) return false;
+  return *archived_at + int64_t{*r.o.delete_after_days} * kSecondsPerDay <= r.now;
 }
 
 // DELE, then QUIT; the index learns of the deletion only after the server
@@ -189,13 +143,11 @@ Status DeleteAndQuit(Run& r, const std::vector<Deletion>& deletions) {
   if (r.o.before_quit) r.o.before_quit(*r.client);
   MH_RETURN_IF_ERROR(r.client->Quit().WithContext("QUIT after deleting"));
   if (deletions.empty()) return Status::Ok();
-  index::Index& idx = r.archive.index();
-  index::ScopedBatch batch(&idx);
-  MH_RETURN_IF_ERROR(batch.Begin());
+  std::vector<std::string> uidls;
   for (const auto& d : deletions) {
-    if (!d.uidl.empty()) MH_RETURN_IF_ERROR(idx.MarkPop3Deleted(r.folder->id, d.uidl, r.now));
+    if (!d.uidl.empty()) uidls.push_back(d.uidl);
   }
-  MH_RETURN_IF_ERROR(batch.Commit());
+  MH_RETURN_IF_ERROR(r.archive.MarkPop3Deleted(r.folder, uidls, r.now));
   r.result->expunged += deletions.size();
   return Status::Ok();
 }
@@ -220,8 +172,7 @@ Result<std::unordered_map<std::string, Pop3KnownUidl>> KnownUidls(Run& r) {
   for (const auto& m : local) {
     if (m.unfetchable) unfetchable.emplace(m.id, m.uid);
   }
-  MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows,
-                      r.archive.index().ListPop3Uidls(r.folder->id));
+  MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, r.archive.Pop3Uidls(r.folder->id));
   std::unordered_map<std::string, Pop3KnownUidl> known;
   for (auto& row : rows) {
     Pop3KnownUidl k;
@@ -248,7 +199,6 @@ Result<std::unordered_map<std::string, Pop3KnownUidl>> KnownUidls(Run& r) {
 Status Download(Run& r, const std::vector<Pop3Download>& batch,
                 std::unordered_map<std::string, int64_t>* archived,
                 std::vector<Pop3Download>* refused) {
-  index::Index& idx = r.archive.index();
   std::vector<uint32_t> numbers;
   std::unordered_map<uint32_t, size_t> position;  // message number -> batch index
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -268,14 +218,14 @@ Status Download(Run& r, const std::vector<Pop3Download>& batch,
       if (!MessageLevel(*r.client, status)) return status;
       MH_ASSIGN_OR_RETURN(int64_t row, r.archive.RecordUnfetchable(r.folder, 0, d.uid,
                                                                    "RETR: " + status.message()));
-      MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(r.folder->id, d.uidl, row));
+      MH_RETURN_IF_ERROR(r.archive.LinkPop3Uidl(r.folder, d.uidl, row));
       refused->push_back(d);
       return Cancelled(r.o) ? CancelledStatus() : Status::Ok();
     }
     MH_ASSIGN_OR_RETURN(int64_t id, Store(r, *msg, d.uid));
     // Same batch as the message row (unless the Archive just committed
     // its batch; then the reservation covers the gap).
-    MH_RETURN_IF_ERROR(idx.UpsertPop3Uidl(r.folder->id, d.uidl, id));
+    MH_RETURN_IF_ERROR(r.archive.LinkPop3Uidl(r.folder, d.uidl, id));
     (*archived)[d.uidl] = id;
     return Cancelled(r.o) ? CancelledStatus() : Status::Ok();
   };
@@ -283,7 +233,6 @@ Status Download(Run& r, const std::vector<Pop3Download>& batch,
 }
 
 Status SyncWithUidl(Run& r, const std::vector<pop3::UidlEntry>& uidls, uint32_t next_uid) {
-  index::Index& idx = r.archive.index();
   std::unordered_map<std::string, int64_t> archived;  // UIDL -> row id
   std::vector<Pop3Download> todo;
   {
@@ -302,14 +251,11 @@ Status SyncWithUidl(Run& r, const std::vector<pop3::UidlEntry>& uidls, uint32_t 
   for (size_t start = 0; start < todo.size(); start += chunk) {
     std::vector<Pop3Download> batch(todo.begin() + start,
                                     todo.begin() + std::min(todo.size(), start + chunk));
-    std::vector<std::pair<uint32_t, std::string>> pairs;
-    for (const auto& d : batch) pairs.emplace_back(d.uid, d.uidl);
-    // The reservation must be durable before any of its files can land.
-    MH_RETURN_IF_ERROR(r.archive.Flush());
-    MH_RETURN_IF_ERROR(idx.SetMeta(Pop3ReservationKey(r.folder->id), EncodeReservation(pairs)));
+    std::vector<index::Pop3Reservation> reserved;
+    for (const auto& d : batch) reserved.push_back({d.uid, d.uidl});
+    MH_RETURN_IF_ERROR(r.archive.ReservePop3Uids(r.folder, reserved));
     MH_RETURN_IF_ERROR(Download(r, batch, &archived, &refused));
-    MH_RETURN_IF_ERROR(r.archive.Flush());
-    MH_RETURN_IF_ERROR(idx.DeleteMeta(Pop3ReservationKey(r.folder->id)));
+    MH_RETURN_IF_ERROR(r.archive.ReservePop3Uids(r.folder, {}));
   }
   // Refused ones are asked once more, one by one, after the rest: a server
   // that could not produce a message a moment ago may now.
@@ -359,8 +305,7 @@ Status DryRun(Run& r) {
   if (!uidls.ok()) return uidls.status();
   std::unordered_set<std::string> known;
   if (folder) {
-    MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows,
-                        r.archive.index().ListPop3Uidls(folder->id));
+    MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, r.archive.Pop3Uidls(folder->id));
     for (auto& row : rows) known.insert(std::move(row.uidl));
   }
   for (const auto& e : *uidls) {
@@ -370,86 +315,73 @@ Status DryRun(Run& r) {
   return r.client->Quit();
 }
 
-// `logged_in` tells the caller whether a failure is the account's (connect,
-// TLS, login) or the folder's (everything after).
-Status Session(Archive& archive, const Pop3SyncOptions& o, FolderResult* result, bool* logged_in) {
-  *logged_in = false;
-  auto connected = o.connect ? o.connect(o.client) : pop3::Pop3Client::Connect(o.client);
-  if (!connected.ok()) return connected.status();
-  std::unique_ptr<pop3::Pop3Client> client = std::move(connected).value();
-  MH_RETURN_IF_ERROR(client->Login(o.credentials));
-  *logged_in = true;
-  Run r{archive, o, result};
-  r.now = o.now ? o.now() : archive.options().now();
-  r.client = client.get();
-  if (o.dry_run) return DryRun(r);
+// One signed-in POP3 session, good for one pass over the mailbox: QUIT
+// ends it (and is the moment the server deletes), so a retry opens a new
+// one.
+class Pop3Session : public SourceSession {
+ public:
+  Pop3Session(std::unique_ptr<pop3::Pop3Client> client, const Pop3SyncOptions& options)
+      : client_(std::move(client)), o_(options) {}
 
-  MH_ASSIGN_OR_RETURN(r.folder, archive.OpenFolder(InboxInfo(), 0));
-  result->adopted = r.folder->adopted;
-  uint32_t max_reserved = 0;
-  MH_RETURN_IF_ERROR(RecoverReservation(archive, r.folder, &max_reserved));
-  MH_ASSIGN_OR_RETURN(uint32_t next_uid, NextUid(archive, r.folder, max_reserved));
+  Status SyncFolder(Archive& archive, const FolderTask& task, FolderResult* result) override {
+    used_ = true;
+    Run r{archive, o_, result};
+    r.now = o_.now ? o_.now() : archive.options().now();
+    r.client = client_.get();
+    if (o_.dry_run) return DryRun(r);
 
-  auto uidls = client->Uidl();
-  Status s;
-  if (uidls.ok()) {
-    s = SyncWithUidl(r, *uidls, next_uid);
-  } else if (uidls.status().code() == ErrorCode::kUnsupported) {
-    MH_ASSIGN_OR_RETURN(std::vector<pop3::ListEntry> list, client->List());
-    s = SyncByContent(r, list, next_uid);
-  } else {
-    s = uidls.status();
+    MH_ASSIGN_OR_RETURN(r.folder, archive.OpenFolder(task.folder, 0));
+    result->adopted = r.folder->adopted;
+    MH_ASSIGN_OR_RETURN(uint32_t max_reserved, archive.RecoverPop3Reservation(r.folder));
+    MH_ASSIGN_OR_RETURN(uint32_t next_uid, NextUid(archive, r.folder, max_reserved));
+
+    auto uidls = client_->Uidl();
+    Status s;
+    if (uidls.ok()) {
+      s = SyncWithUidl(r, *uidls, next_uid);
+    } else if (uidls.status().code() == ErrorCode::kUnsupported) {
+      MH_ASSIGN_OR_RETURN(std::vector<pop3::ListEntry> list, client_->List());
+      s = SyncByContent(r, list, next_uid);
+    } else {
+      s = uidls.status();
+    }
+    if (!s.ok()) {
+      // What was stored is kept; nothing was deleted (no QUIT was sent).
+      (void)archive.Flush();
+      return s;
+    }
+    Progress(r, true);
+    return Status::Ok();
   }
-  if (!s.ok()) {
-    // What was stored is kept; nothing was deleted (no QUIT was sent).
-    (void)archive.Flush();
-    return s;
-  }
-  Progress(r, true);
-  return Status::Ok();
-}
+
+  bool broken() const override { return used_ || client_->broken(); }
+
+  // Only a session that never got to the mailbox (its folder filtered
+  // out) is still open; it has no DELE pending.
+  void Close() override { (void)client_->Quit(); }
+
+ private:
+  std::unique_ptr<pop3::Pop3Client> client_;
+  const Pop3SyncOptions& o_;
+  bool used_ = false;
+};
 
 }  // namespace
 
-std::string Pop3ReservationKey(int64_t folder_id) {
-  return "pop3.reserved." + std::to_string(folder_id);
+Result<std::unique_ptr<SourceSession>> Pop3Source::Open(Pacer& pacer, bool /*fresh_token*/,
+                                                        std::vector<SourceFolder>* listing) {
+  MH_RETURN_IF_ERROR(pacer.gate().Wait());
+  MH_ASSIGN_OR_RETURN(std::unique_ptr<pop3::Pop3Client> client,
+                      o_.connect ? o_.connect(o_.client) : pop3::Pop3Client::Connect(o_.client));
+  // A rejected token is refreshed inside Login (credentials.refresh).
+  MH_RETURN_IF_ERROR(client->Login(o_.credentials));
+  if (listing) listing->push_back({InboxInfo(), true, std::nullopt});
+  return std::unique_ptr<SourceSession>(new Pop3Session(std::move(client), o_));
 }
 
-SyncResult SyncPop3Account(Archive& archive, const Pop3SyncOptions& o) {
-  SyncResult result;
-  result.folders.resize(1);
-  FolderResult& folder = result.folders[0];
-  folder.name = kInbox;
-  folder.action = FolderAction::kIncremental;
-  result.folders_listed = 1;
-  Status status;
-  bool logged_in = false;
-  Pacer pacer(o.retry, o.clock, o.cancel, ReportPauses(o.on_progress));
-  for (int attempt = 0, throttles = 0;;) {
-    if (Cancelled(o)) {
-      status = CancelledStatus();
-      break;
-    }
-    ++folder.attempts;
-    const uint64_t done_before = folder.fetched + folder.unfetchable;
-    status = Session(archive, o, &folder, &logged_in);
-    if (status.ok() || !status.transient() || Cancelled(o)) break;
-    // A session that archived something was not a wasted attempt.
-    if (folder.fetched + folder.unfetchable > done_before) attempt = 0;
-    if (!pacer.Backoff(status, &attempt, &throttles)) break;
-  }
-  // Connect and login failures are the account's; the rest the folder's.
-  if (!logged_in) {
-    result.status = status;
-  } else {
-    folder.status = status;
-  }
-  if (!status.ok() && !o.dry_run && logged_in) {
-    (void)archive.RecordFolderError(kInbox, status.ToString());
-  }
-  Status flushed = archive.Flush();
-  if (result.status.ok() && !flushed.ok()) result.status = flushed;
-  return result;
+SyncResult SyncPop3Account(Archive& archive, const Pop3SyncOptions& options) {
+  Pop3Source source(options);
+  return RunSync(archive, source, options);
 }
 
 }  // namespace mailhoard::sync

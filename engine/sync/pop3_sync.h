@@ -17,7 +17,7 @@
 //
 // POP3 has no UIDs: messages get uidvalidity 0 and a synthetic increasing
 // uid (the Maildir name carries ,U=<uid>). Before a chunk of downloads the
-// planned uid → UIDL pairs are committed to the index meta table, so that
+// planned uid → UIDL pairs are committed (Archive::ReservePop3Uids), so that
 // files a crash leaves in cur/ (adopted by Archive::OpenFolder) are linked
 // to their UIDL on the next run instead of being downloaded again.
 //
@@ -33,17 +33,21 @@
 #include <optional>
 #include <string_view>
 
-#include "engine/core/clock.h"
-#include "engine/core/retry_policy.h"
 #include "engine/pop3/pop3_client.h"
 #include "engine/sync/archive.h"
+#include "engine/sync/runner.h"
+#include "engine/sync/source_store.h"
 #include "engine/sync/sync_result.h"
 
 namespace mailhoard::sync {
 
 enum class Pop3Mode { kKeep, kDrain };
 
-struct Pop3SyncOptions {
+struct Pop3SyncOptions : RunOptions {
+  Pop3SyncOptions() {
+    retry.attempts = 3;  // sessions, for transient failures
+    connections = 1;
+  }
   // endpoint, connect (TLS mode, verification, timeouts),
   // allow_plaintext_login, trace (secrets redacted), line bounds.
   pop3::ClientOptions client;
@@ -51,22 +55,13 @@ struct Pop3SyncOptions {
   Pop3Mode mode = Pop3Mode::kKeep;
   // keep mode: delete on the server once archived this many days ago.
   std::optional<int> delete_after_days;
-  // Connect, log in, list and report; write nothing, delete nothing.
-  bool dry_run = false;
-  RetryPolicy retry{.attempts = 3};  // sessions, for transient failures
   // Messages per committed chunk (each chunk is one reservation, one flush,
   // and one drained RETR pipeline; a crash re-downloads at most one chunk).
   size_t chunk_messages = 500;
   // Seconds since the epoch; defaults to the Archive's clock.
   std::function<int64_t()> now;
-  // Injected so tests need not wait real seconds; null: the real clock.
-  Clock* clock = nullptr;
-  std::function<void(const ProgressEvent&)> on_progress;
   // Conditions the user should hear about (no UIDL support, ...).
   std::function<void(std::string_view)> on_warning;
-  // Set from a signal handler: stops at the next message boundary, before
-  // any DELE is sent.
-  const std::atomic<bool>* cancel = nullptr;
   // Connects a client; defaults to pop3::Pop3Client::Connect(client).
   std::function<Result<std::unique_ptr<pop3::Pop3Client>>(const pop3::ClientOptions&)> connect;
   // Test hook: called after the DELEs were sent, before QUIT. Calling
@@ -74,12 +69,24 @@ struct Pop3SyncOptions {
   std::function<void(pop3::Pop3Client&)> before_quit;
 };
 
+// The POP3 source driver: one folder, INBOX, one session at a time (a
+// POP3 server locks the maildrop). dry_run: sign in, list and report;
+// write nothing, delete nothing.
+class Pop3Source : public SourceStore {
+ public:
+  explicit Pop3Source(const Pop3SyncOptions& options) : o_(options) {}
+  Result<std::unique_ptr<SourceSession>> Open(Pacer& pacer, bool fresh_token,
+                                              std::vector<SourceFolder>* listing) override;
+  int max_sessions() const override { return 1; }
+
+ private:
+  const Pop3SyncOptions& o_;
+};
+
 // The one folder is reported as FolderResult "INBOX": fetched/bytes are
 // messages stored, `expunged` counts messages deleted on the server,
 // `unfetchable` those the server refused to deliver (retried next run).
+// RunSync over a Pop3Source.
 SyncResult SyncPop3Account(Archive& archive, const Pop3SyncOptions& options);
-
-// The index meta key holding a chunk's planned uid → UIDL pairs.
-std::string Pop3ReservationKey(int64_t folder_id);
 
 }  // namespace mailhoard::sync

@@ -32,6 +32,7 @@ struct SyncResult {
   Status status;  // account-level failure (connect, login, LIST)
   uint64_t folders_listed = 0;
   uint64_t folders_skipped = 0;  // unchanged: not even opened
+  int sign_in_attempts = 0;      // of the session that lists
 
   bool ok() const;
   uint64_t failed_folders() const;

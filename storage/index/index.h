@@ -128,6 +128,9 @@ class Index {
   Result<std::optional<Pop3Uidl>> FindPop3Uidl(int64_t folder_id, std::string_view uidl);
   Result<std::vector<Pop3Uidl>> ListPop3Uidls(int64_t folder_id);
   Status MarkPop3Deleted(int64_t folder_id, std::string_view uidl, int64_t when);
+  // Replaces the folder's reservation (empty: clears it).
+  Status SetPop3Reservation(int64_t folder_id, const std::vector<Pop3Reservation>& reserved);
+  Result<std::vector<Pop3Reservation>> GetPop3Reservation(int64_t folder_id);
 
   // --- Account-level key/value ----------------------------------------------
   Status SetMeta(std::string_view key, std::string_view value);

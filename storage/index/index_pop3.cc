@@ -19,6 +19,12 @@ constexpr char kMarkUidlDeleted[] =
     "UPDATE pop3_uidls SET deleted_on_server_at = coalesce(deleted_on_server_at, ?) "
     "WHERE folder_id = ? AND uidl = ?";
 
+constexpr char kClearReserved[] = "DELETE FROM pop3_reserved WHERE folder_id = ?";
+constexpr char kInsertReserved[] =
+    "INSERT OR REPLACE INTO pop3_reserved (folder_id, uid, uidl) VALUES (?, ?, ?)";
+constexpr char kSelectReserved[] =
+    "SELECT uid, uidl FROM pop3_reserved WHERE folder_id = ? ORDER BY uid";
+
 Pop3Uidl ReadUidl(const Statement& s) {
   Pop3Uidl u;
   u.folder_id = s.ColumnInt64(0);
@@ -66,6 +72,32 @@ Status Index::MarkPop3Deleted(int64_t folder_id, std::string_view uidl, int64_t 
   MH_RETURN_IF_ERROR(s.Run());
   if (impl_->db.changes() == 0) return NotFound("index: no POP3 UIDL " + std::string(uidl));
   return Status::Ok();
+}
+
+Status Index::SetPop3Reservation(int64_t folder_id, const std::vector<Pop3Reservation>& reserved) {
+  Statement clear = impl_->db.GetCachedStatement(kClearReserved);
+  clear.BindInt64(0, folder_id);
+  MH_RETURN_IF_ERROR(clear.Run());
+  for (const Pop3Reservation& r : reserved) {
+    if (r.uidl.empty()) return InvalidArgument("index: empty POP3 UIDL");
+    Statement s = impl_->db.GetCachedStatement(kInsertReserved);
+    s.BindInt64(0, folder_id);
+    s.BindInt64(1, r.uid);
+    s.BindText(2, r.uidl);
+    MH_RETURN_IF_ERROR(s.Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Pop3Reservation>> Index::GetPop3Reservation(int64_t folder_id) {
+  std::vector<Pop3Reservation> out;
+  Statement s = impl_->db.GetCachedStatement(kSelectReserved);
+  s.BindInt64(0, folder_id);
+  while (s.Step()) {
+    out.push_back({static_cast<uint32_t>(s.ColumnInt64(0)), s.ColumnText(1)});
+  }
+  MH_RETURN_IF_ERROR(s.status());
+  return out;
 }
 
 }  // namespace mailhoard::index

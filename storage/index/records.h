@@ -92,6 +92,15 @@ struct MessageFile {
   bool unfetchable = false;
 };
 
+// A UIDL of a chunk about to be downloaded, and the uid its file will
+// carry: durable before the file can land, so that a file an interrupted
+// run left in cur/ is linked to its UIDL instead of downloaded again.
+struct Pop3Reservation {
+  uint32_t uid = 0;
+  std::string uidl;
+  bool operator==(const Pop3Reservation&) const = default;
+};
+
 struct Pop3Uidl {
   int64_t folder_id = 0;
   std::string uidl;

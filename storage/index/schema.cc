@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "storage/index/statement.h"
 #include "storage/index/transaction.h"
 
 namespace mailhoard::index {
@@ -171,11 +172,51 @@ CREATE TABLE pushed (
 )sql");
 }
 
+// POP3 reservations as rows instead of "uid uidl" lines in a meta value
+// per folder ("pop3.reserved.<folder id>"); a reservation an older build
+// left behind (it was interrupted mid-chunk) is carried over.
+Status ApplyV5(Database& db) {
+  MH_RETURN_IF_ERROR(db.Execute(R"sql(
+CREATE TABLE pop3_reserved (
+  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  uid INTEGER NOT NULL,
+  uidl TEXT NOT NULL,
+  PRIMARY KEY (folder_id, uid)
+) WITHOUT ROWID;
+)sql"));
+  Statement old = db.GetCachedStatement(
+      "SELECT substr(key, 15), CAST(value AS TEXT) FROM meta WHERE key LIKE 'pop3.reserved.%'");
+  while (old.Step()) {
+    const std::string folder_id = old.ColumnText(0);
+    const std::string text = old.ColumnText(1);
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t nl = text.find('\n', start);
+      if (nl == std::string::npos) nl = text.size();
+      const std::string line = text.substr(start, nl - start);
+      start = nl + 1;
+      const size_t sp = line.find(' ');
+      if (sp == std::string::npos || sp == 0 || sp + 1 == line.size()) continue;
+      if (line.find_first_not_of("0123456789") != sp) continue;
+      Statement ins = db.GetCachedStatement(
+          "INSERT OR IGNORE INTO pop3_reserved (folder_id, uid, uidl) "
+          "SELECT id, ?, ? FROM folders WHERE id = ?");
+      ins.BindInt64(0, std::stoll(line.substr(0, sp)));
+      ins.BindText(1, std::string_view(line).substr(sp + 1));
+      ins.BindText(2, folder_id);
+      MH_RETURN_IF_ERROR(ins.Run());
+    }
+  }
+  MH_RETURN_IF_ERROR(old.status());
+  return db.Execute("DELETE FROM meta WHERE key LIKE 'pop3.reserved.%'");
+}
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", &ApplyV1},
     {2, "index of unfetchable messages", &ApplyV2},
     {3, "run history", &ApplyV3},
     {4, "push state", &ApplyV4},
+    {5, "POP3 reservations as rows", &ApplyV5},
 };
 
 constexpr char kCountSchemaObjects[] = "SELECT count(*) FROM sqlite_schema";

@@ -308,7 +308,8 @@ TEST_CASE("wrong password is an account-level kAuth error", "[integration]") {
   auto r = fx.Run(o);
   CHECK(r.status.code() == ErrorCode::kAuth);
   CHECK(r.status.retry() == RetryClass::kAuth);
-  CHECK(r.folders[0].attempts == 1);
+  CHECK(r.sign_in_attempts == 1);  // never retried
+  CHECK(r.folders.empty());        // no folder was reached
 }
 
 long VmKb(const char* field) {

@@ -118,6 +118,35 @@ TEST_CASE("An index from the first release is upgraded when opened", "[index][sc
   CHECK(Query(db, "SELECT count(*) FROM folders") == 1);
 }
 
+TEST_CASE("A POP3 reservation an older build left in meta becomes rows", "[index][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  {
+    Database db;
+    REQUIRE(db.Open(path, {}).ok());
+    REQUIRE(MigrateSchema(db, BuiltinMigrations().first(4)).ok());
+    REQUIRE(db.Execute("INSERT INTO folders (remote_name, display_name, local_path) "
+                       "VALUES (x'494e424f58', 'INBOX', 'INBOX')")
+                .ok());
+    // Two good lines, a damaged one, and a folder that no longer exists.
+    REQUIRE(db.Execute("INSERT INTO meta (key, value) VALUES "
+                       "('pop3.reserved.1', '7 uidl-a' || char(10) || 'x y' || char(10) || "
+                       "'8 uidl b with spaces' || char(10)), "
+                       "('pop3.reserved.99', '1 orphan' || char(10))")
+                .ok());
+  }
+  auto index = Index::Open(path, {});
+  REQUIRE(index.ok());
+  auto reserved = (*index)->GetPop3Reservation(1);
+  REQUIRE(reserved.ok());
+  CHECK(*reserved == std::vector<Pop3Reservation>{{7, "uidl-a"}, {8, "uidl b with spaces"}});
+  auto stale = (*index)->GetMeta("pop3.reserved.1");
+  REQUIRE(stale.ok());
+  CHECK_FALSE(stale->has_value());
+  REQUIRE((*index)->SetPop3Reservation(1, {}).ok());
+  CHECK((*index)->GetPop3Reservation(1)->empty());
+}
+
 TEST_CASE("A failing migration step leaves the file at the old version", "[index][schema]") {
   TempDir dir;
   Database db;
