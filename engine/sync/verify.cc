@@ -4,13 +4,18 @@
 
 #include "engine/sync/archive.h"
 #include "storage/maildir/maildir.h"
-#include "storage/maildir/message_name.h"
 #include "storage/maildir/sha256.h"
 
 namespace mailhoard::sync {
 namespace {
 
 bool IsNotFound(const Status& s) { return s.code() == ErrorCode::kNotFound; }
+
+// A file gone while the server still has the message: the next sync can
+// fetch it again.
+bool Requeueable(const Finding& f) {
+  return f.kind == FindingKind::kMissing && !f.expunged && f.message_id != 0;
+}
 
 struct FolderFiles {
   index::FolderRecord record;
@@ -158,7 +163,7 @@ Result<CheckReport> CheckArchive(index::Index& index, maildir::FileSystem& fs,
 bool NeedsRepair(const CheckReport& report) {
   if (!report.orphan_folders.empty()) return true;
   for (const Finding& f : report.findings) {
-    if (f.kind == FindingKind::kMissing && !f.expunged && f.message_id != 0) return true;
+    if (Requeueable(f)) return true;
   }
   return false;
 }
@@ -168,6 +173,7 @@ Result<RepairResult> RepairArchive(Archive& archive, const CheckReport& report) 
       archive.options().fs ? *archive.options().fs : *maildir::DefaultFileSystem();
   index::Index& index = archive.index();
   RepairResult result;
+  MH_RETURN_IF_ERROR(archive.Flush());  // a batch of the caller's is not ours to roll back
   // A row whose file is gone becomes an unfetchable row without a file: the
   // next sync asks the server for that UID again and replaces the row. Only
   // a message the server still has can come back this way. One transaction,
@@ -176,7 +182,7 @@ Result<RepairResult> RepairArchive(Archive& archive, const CheckReport& report) 
     index::ScopedBatch batch(&index);
     MH_RETURN_IF_ERROR(batch.Begin());
     for (const Finding& f : report.findings) {
-      if (f.kind != FindingKind::kMissing || f.expunged || f.message_id == 0) continue;
+      if (!Requeueable(f)) continue;
       Result<maildir::FileInfo> info = fs.Stat(f.path);
       if (info.ok() && !info->is_directory) continue;  // back since the check
       if (!info.ok() && !IsNotFound(info.status())) {
