@@ -254,6 +254,32 @@ Result<ArchiveFolder*> Archive::OpenFolder(const RemoteFolderInfo& remote, uint3
   return raw;
 }
 
+Result<size_t> Archive::AdoptFiles(int64_t folder_id) {
+  std::optional<index::FolderRecord> record;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    MH_ASSIGN_OR_RETURN(record, index_->GetFolder(folder_id));
+  }
+  if (!record) return size_t{0};
+  // Commit what is pending first: on failure only this adoption is undone.
+  MH_RETURN_IF_ERROR(Flush());
+  // Not entered in folders_: nothing is synced into it, it only names the
+  // folder for AdoptOrphans and Record.
+  ArchiveFolder folder;
+  folder.id = record->id;
+  folder.local_path = record->local_path;
+  folder.record = *record;
+  Status s = AdoptOrphans(&folder, record->uidvalidity);
+  if (!s.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (index_->in_batch()) index_->RollbackBatch();
+    batch_count_ = 0;
+    batch_bytes_ = 0;
+    return s;
+  }
+  return folder.adopted;
+}
+
 Status Archive::AdoptOrphans(ArchiveFolder* folder, uint32_t uidvalidity) {
   MH_ASSIGN_OR_RETURN(maildir::ReconcileReport report, maildir_->Reconcile(folder->local_path));
   if (report.messages.empty()) return Status::Ok();

@@ -113,6 +113,15 @@ class Archive {
   // server reports now is recorded first, so that adopted files belong to it).
   Result<ArchiveFolder*> OpenFolder(const RemoteFolderInfo& remote, uint32_t uidvalidity);
 
+  // Adopts the message files in cur/ and new/ of a folder the index already
+  // knows that no row names, under the folder's recorded UIDVALIDITY — what
+  // OpenFolder does after a crash, without touching the folder's row (a
+  // folder gone on the server stays gone). Message files are read, never
+  // moved; tmp/ debris is removed as OpenFolder does. On failure none of
+  // this folder's adoptions is recorded (a file that would not read stops
+  // it). Returns how many were adopted; 0 for a folder id the index lacks.
+  Result<size_t> AdoptFiles(int64_t folder_id);
+
   Result<std::unique_ptr<IncomingMessage>> NewMessage(ArchiveFolder* folder);
 
   // What the index knows of a folder under a UIDVALIDITY, sorted by UID.

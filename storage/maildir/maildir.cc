@@ -40,7 +40,7 @@ std::vector<std::string> MissingFiles(const ReconcileReport& report,
   std::unordered_set<std::string> present;
   present.reserve(report.messages.size() + report.other_files.size());
   for (const FoundMessage& m : report.messages) present.insert(m.file_name);
-  for (const std::string& f : report.other_files) present.insert(f);
+  for (const FoundFile& f : report.other_files) present.insert(f.file_name);
   std::vector<std::string> missing;
   for (const std::string& name : expected) {
     if (!present.count(name)) missing.push_back(name);
@@ -287,14 +287,27 @@ Result<ReconcileReport> Maildir::Reconcile(const std::string& folder,
   }
   // The removals need no fsync: if they come back after a crash, the next
   // reconcile removes them again.
+  MH_RETURN_IF_ERROR(ListMessages(dir, /*missing_ok=*/false, &report));
+  return report;
+}
+
+Result<ReconcileReport> Maildir::Scan(const std::string& folder) {
+  ReconcileReport report;
+  MH_RETURN_IF_ERROR(ListMessages(FolderDir(folder), /*missing_ok=*/true, &report));
+  return report;
+}
+
+Status Maildir::ListMessages(const std::string& dir, bool missing_ok, ReconcileReport* report) {
   for (const char* sub : {"cur", "new"}) {
     std::string subdir = dir + "/" + sub;
-    MH_ASSIGN_OR_RETURN(std::vector<std::string> names, fs_->ListDir(subdir));
-    for (std::string& name : names) {
+    Result<std::vector<std::string>> listed = fs_->ListDir(subdir);
+    if (!listed.ok() && missing_ok && IsNotFound(listed.status())) continue;
+    MH_RETURN_IF_ERROR(listed.status());
+    for (std::string& name : *listed) {
       if (name.empty() || name.front() == '.') continue;
       Result<ParsedName> parsed = ParseMessageName(name);
       if (!parsed.ok() || !parsed->uid) {
-        report.other_files.push_back(std::move(name));
+        report->other_files.push_back({sub, std::move(name)});
         continue;
       }
       FoundMessage m;
@@ -312,15 +325,18 @@ Result<ReconcileReport> Maildir::Reconcile(const std::string& folder,
         m.size = info->size;
       }
       m.file_name = std::move(name);
-      report.messages.push_back(std::move(m));
+      report->messages.push_back(std::move(m));
     }
   }
-  std::sort(report.messages.begin(), report.messages.end(),
+  std::sort(report->messages.begin(), report->messages.end(),
             [](const FoundMessage& a, const FoundMessage& b) {
               return a.uid != b.uid ? a.uid < b.uid : a.file_name < b.file_name;
             });
-  std::sort(report.other_files.begin(), report.other_files.end());
-  return report;
+  std::sort(report->other_files.begin(), report->other_files.end(),
+            [](const FoundFile& a, const FoundFile& b) {
+              return a.file_name != b.file_name ? a.file_name < b.file_name : a.subdir < b.subdir;
+            });
+  return Status::Ok();
 }
 
 }  // namespace mailhoard::maildir

@@ -50,6 +50,13 @@ struct FoundMessage {
   MaildirFlags flags = 0;
 };
 
+// A file in cur/ or new/ that does not carry ",U=<uid>".
+struct FoundFile {
+  std::string subdir;     // "cur" or "new"
+  std::string file_name;  // bare name inside subdir
+  bool operator==(const FoundFile&) const = default;
+};
+
 struct ReconcileOptions {
   // 0: remove every tmp/ file. Safe because one writer per account runs at a
   // time under the account lock, so anything in tmp/ at open is debris of a
@@ -64,7 +71,7 @@ struct ReconcileReport {
   // does not know landed before a crash: adopt it, do not fetch it again.
   std::vector<FoundMessage> messages;
   // Files in cur/ and new/ without a uid (put there by someone else).
-  std::vector<std::string> other_files;
+  std::vector<FoundFile> other_files;
   size_t tmp_removed = 0;
 };
 
@@ -120,6 +127,9 @@ class Maildir {
   // Lists what is on disk for `folder` and removes tmp/ debris.
   Result<ReconcileReport> Reconcile(const std::string& folder,
                                     const ReconcileOptions& options = {});
+  // What Reconcile lists, changing nothing (tmp/ is left alone), for
+  // `verify`. A folder, cur/ or new/ that does not exist holds nothing.
+  Result<ReconcileReport> Scan(const std::string& folder);
 
  private:
   friend class MessageWriter;
@@ -139,6 +149,8 @@ class Maildir {
                                   uint32_t uid, MaildirFlags flags);
   // cur/ or new/ path of an existing message, cur/ first.
   Result<std::string> Locate(const std::string& folder, const std::string& file_name);
+  // The cur/ and new/ half of Reconcile and Scan.
+  Status ListMessages(const std::string& dir, bool missing_ok, ReconcileReport* report);
 
   FileSystem* fs_;
   std::string root_;

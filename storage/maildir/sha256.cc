@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 #include <utility>
+#include <vector>
+
+#include "storage/maildir/file_system.h"
 
 namespace mailhoard::maildir {
 namespace {
@@ -52,6 +55,21 @@ std::string ToHex(const uint8_t* data, size_t n) {
     out.push_back(kHex[data[i] >> 4]);
     out.push_back(kHex[data[i] & 15]);
   }
+  return out;
+}
+
+Result<FileDigest> HashFile(FileSystem& fs, const std::string& path) {
+  MH_ASSIGN_OR_RETURN(std::unique_ptr<ReadableFile> file, fs.OpenForRead(path));
+  Sha256 hash;
+  FileDigest out;
+  std::vector<char> buf(64 * 1024);
+  for (;;) {
+    MH_ASSIGN_OR_RETURN(size_t n, file->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    hash.Update(buf.data(), n);
+    out.size += n;
+  }
+  out.sha256 = hash.Finish();
   return out;
 }
 

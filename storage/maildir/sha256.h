@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/core/status.h"
+
 struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
 
 namespace mailhoard::maildir {
@@ -32,5 +34,15 @@ class Sha256 {
 // Lower-case hex of a digest (or any bytes).
 std::string ToHex(const uint8_t* data, size_t n);
 inline std::string ToHex(const Sha256Digest& d) { return ToHex(d.data(), d.size()); }
+
+class FileSystem;
+
+struct FileDigest {
+  Sha256Digest sha256{};
+  uint64_t size = 0;
+};
+
+// SHA-256 and size of a file, streamed in 64 KiB reads: messages can be large.
+Result<FileDigest> HashFile(FileSystem& fs, const std::string& path);
 
 }  // namespace mailhoard::maildir

@@ -153,7 +153,7 @@ TEST_CASE("reconcile lists adoptable files and cleans tmp/", "[maildir]") {
   CHECK(r->messages[2].uid == 3u);
   CHECK(r->messages[2].file_name == a);
   CHECK(r->messages[2].flags == kFlagSeen);
-  CHECK(r->other_files == std::vector<std::string>{"foreign:2,S"});
+  CHECK(r->other_files == std::vector<FoundFile>{{"cur", "foreign:2,S"}});
   CHECK(MissingFiles(*r, {a, b, "lost,U=4,S=1:2,"}) == std::vector<std::string>{"lost,U=4,S=1:2,"});
 
   // Default: everything in tmp/ is debris of a dead run.
@@ -162,6 +162,29 @@ TEST_CASE("reconcile lists adoptable files and cleans tmp/", "[maildir]") {
   CHECK(r->tmp_removed == 1);
   CHECK(Posix().ListDir(dir.path() + "/tmp")->empty());
   CHECK(md.Reconcile(".Nope").status().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("scan lists like reconcile and changes nothing", "[maildir]") {
+  TempDir dir;
+  Maildir md(&Posix(), dir.path(), {.durability = Durability::kNone});
+  REQUIRE(md.EnsureFolder("").ok());
+  const std::string a = "1.M1P1.h,U=3,S=3:2,S";
+  std::ofstream(dir.path() + "/cur/" + a) << "abc";
+  std::ofstream(dir.path() + "/new/foreign") << "x";
+  std::ofstream(dir.path() + "/tmp/debris") << "x";
+  Result<ReconcileReport> r = md.Scan("");
+  REQUIRE(r.ok());
+  REQUIRE(r->messages.size() == 1);
+  CHECK(r->messages[0].file_name == a);
+  CHECK(r->messages[0].subdir == "cur");
+  CHECK(r->other_files == std::vector<FoundFile>{{"new", "foreign"}});
+  CHECK(r->tmp_removed == 0);
+  CHECK(*Posix().ListDir(dir.path() + "/tmp") == std::vector<std::string>{"debris"});
+  // A folder that is not there holds nothing (Reconcile says kNotFound).
+  r = md.Scan(".Nope");
+  REQUIRE(r.ok());
+  CHECK(r->messages.empty());
+  CHECK(r->other_files.empty());
 }
 
 TEST_CASE("a read-only archive directory gives a clear error", "[maildir]") {
