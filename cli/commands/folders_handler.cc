@@ -149,14 +149,9 @@ int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
   co.on_alert = [&ctx, name = account->name](std::string_view text) {
     ctx.PrintWarning(name + ": server alert: " + std::string(text));
   };
-  imap::Credentials ic;
-  ic.user = creds->user;
-  ic.method = ImapAuthFor(*account);
-  ic.secret = creds->secret;
-  ic.refresh = creds->refresh;
   auto client = imap::ImapClient::Connect(co);
   if (!client.ok()) return ctx.ReportAccountFailure(client.status().WithContext(account->name));
-  auto boxes = (*client)->LoginAndList(ic);
+  auto boxes = (*client)->LoginAndList(*creds);
   (void)(*client)->Logout();
   if (!boxes.ok()) return ctx.ReportAccountFailure(boxes.status().WithContext(account->name));
 

@@ -56,11 +56,7 @@ int CheckPassword(CommandContext& ctx, const AccountConfig& account) {
   co.compress = imap::Compression::kNever;
   auto client = imap::ImapClient::Connect(co);
   if (!client.ok()) return ctx.ReportAccountFailure(client.status().WithContext(account.name));
-  imap::Credentials ic;
-  ic.user = creds->user;
-  ic.method = ImapAuthFor(account);
-  ic.secret = creds->secret;
-  Status s = (*client)->Login(ic);
+  Status s = (*client)->Login(*creds);
   (void)(*client)->Logout();
   if (!s.ok()) return ctx.ReportAccountFailure(s.WithContext(account.name));
   if (!ctx.quiet) {

@@ -133,7 +133,7 @@ int RunPush(CommandContext& ctx, const PushOptions& options) {
   push::PushOptions o;
   o.target = TargetIdentity(target);
   const imap::ClientOptions client = ImapClientOptionsFor(target, trace.get(), ctx);
-  const imap::Credentials credentials = ImapCredentialsFor(target, *creds);
+  const auth::Credentials& credentials = *creds;
   o.connect = [&client, &credentials]() -> Result<std::unique_ptr<push::TargetStore>> {
     MH_ASSIGN_OR_RETURN(auto store, push::ImapTarget::Connect(client, credentials));
     return std::unique_ptr<push::TargetStore>(std::move(store));

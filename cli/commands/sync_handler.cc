@@ -49,12 +49,12 @@ nlohmann::json FolderJson(const sync::FolderResult& f) {
   return j;
 }
 
-sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCredentials& creds,
+sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const auth::Credentials& creds,
                                   const SyncOptions& options, imap::TraceSink* trace,
                                   CommandContext& ctx) {
   sync::ImapSyncOptions o;
   o.client = ImapClientOptionsFor(account, trace, ctx);
-  o.credentials = ImapCredentialsFor(account, creds);
+  o.credentials = creds;
   o.filter = sync::FolderFilter(account.folders.include, account.folders.AllExcludes());
   o.renames = account.folders.rename;
   o.policy = account.policy == Policy::kMirror ? sync::Policy::kMirror : sync::Policy::kArchive;
@@ -64,25 +64,7 @@ sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCre
   return o;
 }
 
-pop3::AuthMethod Pop3AuthFor(AuthMethod auth) {
-  switch (auth) {
-    case AuthMethod::kPlain:
-      return pop3::AuthMethod::kAuto;
-    case AuthMethod::kLogin:
-      return pop3::AuthMethod::kLogin;
-    case AuthMethod::kXoauth2:
-      return pop3::AuthMethod::kXOAuth2;
-    case AuthMethod::kOauthBearer:
-      return pop3::AuthMethod::kOAuthBearer;
-    case AuthMethod::kUser:
-      return pop3::AuthMethod::kUserPass;
-    case AuthMethod::kApop:
-      return pop3::AuthMethod::kApop;
-  }
-  return pop3::AuthMethod::kAuto;
-}
-
-sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const AccountCredentials& creds,
+sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const auth::Credentials& creds,
                                   const SyncOptions& options, TraceFile* trace,
                                   CommandContext& ctx) {
   sync::Pop3SyncOptions o;
@@ -90,10 +72,7 @@ sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const AccountCre
   o.client.connect = ConnectOptionsFor(account);
   o.client.allow_plaintext_login = account.allow_plaintext;
   o.client.trace = trace;
-  o.credentials.user = creds.user;
-  o.credentials.method = Pop3AuthFor(account.auth);
-  o.credentials.secret = creds.secret;
-  o.credentials.refresh = creds.refresh;
+  o.credentials = creds;
   o.mode = account.policy == Policy::kDrain ? sync::Pop3Mode::kDrain : sync::Pop3Mode::kKeep;
   o.delete_after_days = account.delete_after_days;
   o.dry_run = options.dry_run;

@@ -205,4 +205,42 @@ std::unique_ptr<SaslMechanism> MakeOAuthBearer(std::string username, std::string
   return std::make_unique<Bearer>("OAUTHBEARER", std::move(m), "\x01");
 }
 
+std::string_view MechanismName(AuthMethod method) {
+  switch (method) {
+    case AuthMethod::kPlain:
+      return "PLAIN";
+    case AuthMethod::kLogin:
+      return "LOGIN";
+    case AuthMethod::kXOAuth2:
+      return "XOAUTH2";
+    case AuthMethod::kOAuthBearer:
+      return "OAUTHBEARER";
+    case AuthMethod::kAuto:
+    case AuthMethod::kPasswordCommand:
+    case AuthMethod::kApop:
+      break;
+  }
+  return "";
+}
+
+std::unique_ptr<SaslMechanism> MakeMechanism(AuthMethod method, std::string username,
+                                             std::string secret, std::string host, uint16_t port) {
+  switch (method) {
+    case AuthMethod::kPlain:
+      return MakePlain(std::move(username), std::move(secret));
+    case AuthMethod::kLogin:
+      return MakeLogin(std::move(username), std::move(secret));
+    case AuthMethod::kXOAuth2:
+      return MakeXOAuth2(std::move(username), std::move(secret));
+    case AuthMethod::kOAuthBearer:
+      return MakeOAuthBearer(std::move(username), std::move(secret), std::move(host), port);
+    case AuthMethod::kAuto:
+    case AuthMethod::kPasswordCommand:
+    case AuthMethod::kApop:
+      break;
+  }
+  std::fill(secret.begin(), secret.end(), '\0');
+  return nullptr;
+}
+
 }  // namespace mailhoard::auth

@@ -36,7 +36,7 @@ struct AccountRun {
   // so this login asks for a new one instead of reusing it.
   Result<std::unique_ptr<imap::ImapClient>> ConnectAndLogin(bool fresh_token) {
     MH_ASSIGN_OR_RETURN(std::unique_ptr<imap::ImapClient> c, Connect());
-    imap::Credentials credentials = o.credentials;
+    auth::Credentials credentials = o.credentials;
     if (fresh_token && credentials.refresh) credentials.secret = credentials.refresh;
     MH_RETURN_IF_ERROR(c->Login(credentials));
     return c;

@@ -23,7 +23,7 @@ namespace mailhoard::sync {
 
 struct ImapSyncOptions {
   imap::ClientOptions client;
-  imap::Credentials credentials;
+  auth::Credentials credentials;
   FolderFilter filter;
   // Local renames: decoded remote name → name of the local folder.
   std::map<std::string, std::string> renames;
