@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
@@ -33,12 +32,15 @@ void InstallCancelHandler() {
 
 // The device flow waits `interval` seconds between polls; sleeping in small
 // steps lets Ctrl-C end it at once instead of after the next poll.
-void InterruptibleSleep(std::chrono::seconds d) {
-  auto until = std::chrono::steady_clock::now() + d;
-  while (!g_cancel.load() && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+class InterruptibleClock final : public Clock {
+ public:
+  TimePoint Now() override { return RealClock().Now(); }
+  WallTime WallNow() override { return RealClock().WallNow(); }
+  void SleepFor(std::chrono::milliseconds d) override {
+    const TimePoint until = Now() + d;
+    while (!g_cancel.load() && Now() < until) RealClock().SleepFor(std::chrono::milliseconds(100));
   }
-}
+};
 
 int CheckPassword(CommandContext& ctx, const AccountConfig& account) {
   if (account.protocol == Protocol::kPop3) {
@@ -106,7 +108,8 @@ int OAuthLogin(CommandContext& ctx, const AccountConfig& account) {
   options.http.allow_http = endpoints->token_url.rfind("http://127.", 0) == 0 ||
                             endpoints->token_url.rfind("http://localhost", 0) == 0;
   options.cancelled = [] { return g_cancel.load(); };
-  options.sleep = InterruptibleSleep;
+  InterruptibleClock clock;
+  options.clock = &clock;
   auth::OAuthClient client(*endpoints, options);
   InstallCancelHandler();
 
@@ -134,7 +137,7 @@ int OAuthLogin(CommandContext& ctx, const AccountConfig& account) {
 
   // Save() creates the state directory (0700) on a first sign-in.
   auth::TokenStore store(TokenStorePath(account));
-  Status saved = store.Save(auth::ToStoredToken(*tokens, std::chrono::system_clock::now(), grant));
+  Status saved = store.Save(auth::ToStoredToken(*tokens, clock.WallNow(), grant));
   if (!saved.ok()) return ctx.ReportAccountFailure(saved.WithContext(account.name));
   // A new sign-in replaces a token an older version left in the archive.
   const std::string legacy = LegacyTokenStorePath(account);
