@@ -159,14 +159,9 @@ int OAuthLogin(CommandContext& ctx, const AccountConfig& account) {
 }  // namespace
 
 int RunLogin(CommandContext& ctx, const LoginOptions& options) {
-  auto config = ctx.LoadConfigOrReport();
-  if (!config.ok()) return ctx.exit_code;
-  for (const auto& w : config->warnings) ctx.PrintWarning(w);
-  const AccountConfig* account = config->FindAccount(options.account);
-  if (!account) {
-    ctx.PrintError("no account named " + options.account + " in " + config->source_path);
-    return kExitUsage;
-  }
+  CommandAccounts loaded = LoadAccount(ctx, options.account, {.repeat_config_warnings = true});
+  if (!loaded.ok()) return loaded.exit_code;
+  const AccountConfig* account = &loaded.account();
   if (IsOAuth(account->auth)) {
     if (!account->oauth) {
       ctx.PrintError(account->name + ": auth = " + ToString(account->auth) +
@@ -176,7 +171,7 @@ int RunLogin(CommandContext& ctx, const LoginOptions& options) {
     // A [report] that sends with this sign-in needs its SMTP scope granted
     // now: the sign-in is the only step with a human present.
     AccountConfig signing_in = *account;
-    signing_in.oauth->scopes = SignInScopes(*config, *account);
+    signing_in.oauth->scopes = SignInScopes(loaded.config, *account);
     if (signing_in.oauth->scopes != account->oauth->scopes && !ctx.quiet) {
       ctx.err << account->name << ": also asking for " << kMicrosoftSmtpScope
               << ", because [report] sends mail with this sign-in\n";
