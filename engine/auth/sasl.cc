@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace mailhoard::auth {
 namespace {
@@ -206,19 +207,13 @@ std::unique_ptr<SaslMechanism> MakeOAuthBearer(std::string username, std::string
 }
 
 std::string_view MechanismName(AuthMethod method) {
-  switch (method) {
-    case AuthMethod::kPlain:
-      return "PLAIN";
-    case AuthMethod::kLogin:
-      return "LOGIN";
-    case AuthMethod::kXOAuth2:
-      return "XOAUTH2";
-    case AuthMethod::kOAuthBearer:
-      return "OAUTHBEARER";
-    case AuthMethod::kAuto:
-    case AuthMethod::kPasswordCommand:
-    case AuthMethod::kApop:
-      break;
+  static constexpr std::pair<AuthMethod, std::string_view> kNames[] = {
+      {AuthMethod::kPlain, "PLAIN"},
+      {AuthMethod::kLogin, "LOGIN"},
+      {AuthMethod::kXOAuth2, "XOAUTH2"},
+      {AuthMethod::kOAuthBearer, "OAUTHBEARER"}};
+  for (const auto& [m, name] : kNames) {
+    if (m == method) return name;
   }
   return "";
 }
