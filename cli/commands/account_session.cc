@@ -114,33 +114,34 @@ net::ConnectOptions ConnectOptionsFor(const AccountConfig& account) {
   return c;
 }
 
-imap::AuthMethod ImapAuthFor(const AccountConfig& account) {
-  switch (account.auth) {
+auth::AuthMethod EngineAuthMethod(AuthMethod configured) {
+  switch (configured) {
     case AuthMethod::kPlain:
-      return imap::AuthMethod::kAuto;
+      return auth::AuthMethod::kAuto;
     case AuthMethod::kLogin:
-      return imap::AuthMethod::kSaslLogin;
+      return auth::AuthMethod::kLogin;
     case AuthMethod::kXoauth2:
-      return imap::AuthMethod::kXOAuth2;
+      return auth::AuthMethod::kXOAuth2;
     case AuthMethod::kOauthBearer:
-      return imap::AuthMethod::kOAuthBearer;
+      return auth::AuthMethod::kOAuthBearer;
     case AuthMethod::kUser:
+      return auth::AuthMethod::kPasswordCommand;
     case AuthMethod::kApop:
-      return imap::AuthMethod::kLoginCommand;
+      return auth::AuthMethod::kApop;
   }
-  return imap::AuthMethod::kAuto;
+  return auth::AuthMethod::kAuto;
 }
 
-Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
-                                          std::vector<std::string>* warnings,
-                                          TenantTokens* tenants) {
-  AccountCredentials c;
+Result<auth::Credentials> CredentialsFor(const AccountConfig& account,
+                                         std::vector<std::string>* warnings,
+                                         TenantTokens* tenants) {
+  auth::Credentials c;
   c.user = account.user;
+  c.method = EngineAuthMethod(account.auth);
   if (!account.tenant.empty()) {
     TenantTokens own;
     MH_ASSIGN_OR_RETURN(std::shared_ptr<auth::AppTokenSource> source,
                         (tenants ? tenants : &own)->For(account, warnings));
-    c.tokens = source;
     c.secret = [source] { return source->AccessToken(); };
     c.refresh = [source] { return source->ForceRefresh(); };
     return c;
@@ -150,7 +151,6 @@ Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
     MH_ASSIGN_OR_RETURN(auth::TokenStore store, OpenTokenStore(account, warnings));
     auto provider = std::make_shared<auth::OAuthTokenProvider>(std::move(store),
                                                                MakeOAuthClient(account, endpoints));
-    c.tokens = provider;
     c.secret = [provider] { return provider->AccessToken(); };
     c.refresh = [provider] { return provider->ForceRefresh(); };
     return c;
@@ -177,16 +177,6 @@ imap::ClientOptions ImapClientOptionsFor(const AccountConfig& account, imap::Tra
     ctx.PrintWarning(name + ": server alert: " + std::string(text));
   };
   return o;
-}
-
-imap::Credentials ImapCredentialsFor(const AccountConfig& account,
-                                     const AccountCredentials& creds) {
-  imap::Credentials c;
-  c.user = creds.user;
-  c.method = ImapAuthFor(account);
-  c.secret = creds.secret;
-  c.refresh = creds.refresh;
-  return c;
 }
 
 }  // namespace mailhoard::cli

@@ -8,6 +8,7 @@
 
 #include "cli/commands/command_context.h"
 #include "cli/config_types.h"
+#include "engine/auth/credentials.h"
 #include "engine/auth/token_store.h"
 #include "engine/core/status.h"
 #include "engine/imap/client/imap_client.h"
@@ -40,27 +41,24 @@ Result<std::unique_ptr<index::Index>> OpenIndexReadOnly(const AccountConfig& acc
 // TLS mode, CA, pin and timeouts of the account's server.
 net::ConnectOptions ConnectOptionsFor(const AccountConfig& account);
 
-// Credentials that fetch the secret lazily: a password from its source, or
-// an OAuth2 access token (refreshed, with rotation) from the token store.
-struct AccountCredentials {
-  std::string user;
-  std::function<Result<std::string>()> secret;
-  std::function<Result<std::string>()> refresh;  // null for passwords
-  std::shared_ptr<auth::TokenSource> tokens;     // kept alive for the callbacks
-};
-// A tenant mailbox uses its tenant's app token from `tenants` (one for the
-// whole process); without one, a source of its own.
+// How an account signs in: its user, its auth as the engine's method, and
+// a secret fetched lazily: a password from its source, or an OAuth2 access
+// token (refreshed, with rotation) from the token store. A tenant mailbox
+// uses its tenant's app token from `tenants` (one for the whole process);
+// without one, a source of its own.
 class TenantTokens;
-Result<AccountCredentials> CredentialsFor(const AccountConfig& account,
-                                          std::vector<std::string>* warnings,
-                                          TenantTokens* tenants = nullptr);
+Result<auth::Credentials> CredentialsFor(const AccountConfig& account,
+                                         std::vector<std::string>* warnings,
+                                         TenantTokens* tenants = nullptr);
 
-imap::AuthMethod ImapAuthFor(const AccountConfig& account);
+// The config's `auth` as the engine's method, for IMAP, POP3 and SMTP
+// alike: "plain" lets the client choose (PLAIN, else the protocol's
+// password command), "user" is that command (USER/PASS).
+auth::AuthMethod EngineAuthMethod(AuthMethod configured);
 
 // How to reach and sign in to an IMAP account (sync's source, push's
 // target); server alerts are printed as warnings.
 imap::ClientOptions ImapClientOptionsFor(const AccountConfig& account, imap::TraceSink* trace,
                                          CommandContext& ctx);
-imap::Credentials ImapCredentialsFor(const AccountConfig& account, const AccountCredentials& creds);
 
 }  // namespace mailhoard::cli

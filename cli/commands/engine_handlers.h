@@ -1,6 +1,7 @@
 // Options and handlers of the engine-backed commands. The *_command.cc files
 // own the command-line surface and fill these structs; the handlers
-// (<name>_handler.cc) run the engine. Each returns the process exit code.
+// (<name>_handler.cc) run the engine. Each returns the process exit code;
+// most start with the steps of command_preamble.h.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 
 #include "cli/account_selection.h"
 #include "cli/commands/command_context.h"
+#include "cli/commands/command_preamble.h"
 
 namespace mailhoard::cli {
 

@@ -165,13 +165,9 @@ Status Export(const AccountConfig& account, index::Index& index, const std::set<
 }  // namespace
 
 int RunExport(CommandContext& ctx, const ExportOptions& options) {
-  auto config = ctx.LoadConfigOrReport();
-  if (!config.ok()) return ctx.exit_code;
-  const AccountConfig* account = config->FindAccount(options.account);
-  if (!account) {
-    ctx.PrintError("no account named " + options.account + " in " + config->source_path);
-    return kExitUsage;
-  }
+  CommandAccounts loaded = LoadAccount(ctx, options.account);
+  if (!loaded.ok()) return loaded.exit_code;
+  const AccountConfig* account = &loaded.account();
   auto idx = OpenIndexReadOnly(*account);
   if (!idx.ok()) {
     ctx.PrintError(account->name + ": nothing archived yet (" + idx.status().ToString() + ")");

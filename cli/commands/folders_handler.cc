@@ -117,14 +117,9 @@ std::pair<uint64_t, std::string> UnfetchableIn(index::Index& idx, const index::F
 }  // namespace
 
 int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
-  auto config = ctx.LoadConfigOrReport();
-  if (!config.ok()) return ctx.exit_code;
-  for (const auto& w : config->warnings) ctx.PrintWarning(w);
-  const AccountConfig* account = config->FindAccount(options.account);
-  if (!account) {
-    ctx.PrintError("no account named " + options.account + " in " + config->source_path);
-    return kExitUsage;
-  }
+  CommandAccounts loaded = LoadAccount(ctx, options.account, {.repeat_config_warnings = true});
+  if (!loaded.ok()) return loaded.exit_code;
+  const AccountConfig* account = &loaded.account();
   if (account->protocol == Protocol::kPop3) {
     if (ctx.json) {
       ctx.out << nlohmann::json({{"name", account->name},
@@ -149,14 +144,9 @@ int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
   co.on_alert = [&ctx, name = account->name](std::string_view text) {
     ctx.PrintWarning(name + ": server alert: " + std::string(text));
   };
-  imap::Credentials ic;
-  ic.user = creds->user;
-  ic.method = ImapAuthFor(*account);
-  ic.secret = creds->secret;
-  ic.refresh = creds->refresh;
   auto client = imap::ImapClient::Connect(co);
   if (!client.ok()) return ctx.ReportAccountFailure(client.status().WithContext(account->name));
-  auto boxes = (*client)->LoginAndList(ic);
+  auto boxes = (*client)->LoginAndList(*creds);
   (void)(*client)->Logout();
   if (!boxes.ok()) return ctx.ReportAccountFailure(boxes.status().WithContext(account->name));
 

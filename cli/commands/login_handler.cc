@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
@@ -33,12 +32,15 @@ void InstallCancelHandler() {
 
 // The device flow waits `interval` seconds between polls; sleeping in small
 // steps lets Ctrl-C end it at once instead of after the next poll.
-void InterruptibleSleep(std::chrono::seconds d) {
-  auto until = std::chrono::steady_clock::now() + d;
-  while (!g_cancel.load() && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+class InterruptibleClock final : public Clock {
+ public:
+  TimePoint Now() override { return RealClock().Now(); }
+  WallTime WallNow() override { return RealClock().WallNow(); }
+  void SleepFor(std::chrono::milliseconds d) override {
+    const TimePoint until = Now() + d;
+    while (!g_cancel.load() && Now() < until) RealClock().SleepFor(std::chrono::milliseconds(100));
   }
-}
+};
 
 int CheckPassword(CommandContext& ctx, const AccountConfig& account) {
   if (account.protocol == Protocol::kPop3) {
@@ -56,11 +58,7 @@ int CheckPassword(CommandContext& ctx, const AccountConfig& account) {
   co.compress = imap::Compression::kNever;
   auto client = imap::ImapClient::Connect(co);
   if (!client.ok()) return ctx.ReportAccountFailure(client.status().WithContext(account.name));
-  imap::Credentials ic;
-  ic.user = creds->user;
-  ic.method = ImapAuthFor(account);
-  ic.secret = creds->secret;
-  Status s = (*client)->Login(ic);
+  Status s = (*client)->Login(*creds);
   (void)(*client)->Logout();
   if (!s.ok()) return ctx.ReportAccountFailure(s.WithContext(account.name));
   if (!ctx.quiet) {
@@ -110,7 +108,8 @@ int OAuthLogin(CommandContext& ctx, const AccountConfig& account) {
   options.http.allow_http = endpoints->token_url.rfind("http://127.", 0) == 0 ||
                             endpoints->token_url.rfind("http://localhost", 0) == 0;
   options.cancelled = [] { return g_cancel.load(); };
-  options.sleep = InterruptibleSleep;
+  InterruptibleClock clock;
+  options.clock = &clock;
   auth::OAuthClient client(*endpoints, options);
   InstallCancelHandler();
 
@@ -138,7 +137,7 @@ int OAuthLogin(CommandContext& ctx, const AccountConfig& account) {
 
   // Save() creates the state directory (0700) on a first sign-in.
   auth::TokenStore store(TokenStorePath(account));
-  Status saved = store.Save(auth::ToStoredToken(*tokens, std::chrono::system_clock::now(), grant));
+  Status saved = store.Save(auth::ToStoredToken(*tokens, clock.WallNow(), grant));
   if (!saved.ok()) return ctx.ReportAccountFailure(saved.WithContext(account.name));
   // A new sign-in replaces a token an older version left in the archive.
   const std::string legacy = LegacyTokenStorePath(account);
@@ -160,14 +159,9 @@ int OAuthLogin(CommandContext& ctx, const AccountConfig& account) {
 }  // namespace
 
 int RunLogin(CommandContext& ctx, const LoginOptions& options) {
-  auto config = ctx.LoadConfigOrReport();
-  if (!config.ok()) return ctx.exit_code;
-  for (const auto& w : config->warnings) ctx.PrintWarning(w);
-  const AccountConfig* account = config->FindAccount(options.account);
-  if (!account) {
-    ctx.PrintError("no account named " + options.account + " in " + config->source_path);
-    return kExitUsage;
-  }
+  CommandAccounts loaded = LoadAccount(ctx, options.account, {.repeat_config_warnings = true});
+  if (!loaded.ok()) return loaded.exit_code;
+  const AccountConfig* account = &loaded.account();
   if (IsOAuth(account->auth)) {
     if (!account->oauth) {
       ctx.PrintError(account->name + ": auth = " + ToString(account->auth) +
@@ -177,7 +171,7 @@ int RunLogin(CommandContext& ctx, const LoginOptions& options) {
     // A [report] that sends with this sign-in needs its SMTP scope granted
     // now: the sign-in is the only step with a human present.
     AccountConfig signing_in = *account;
-    signing_in.oauth->scopes = SignInScopes(*config, *account);
+    signing_in.oauth->scopes = SignInScopes(loaded.config, *account);
     if (signing_in.oauth->scopes != account->oauth->scopes && !ctx.quiet) {
       ctx.err << account->name << ": also asking for " << kMicrosoftSmtpScope
               << ", because [report] sends mail with this sign-in\n";

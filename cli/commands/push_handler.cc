@@ -86,24 +86,20 @@ void PrintFolders(CommandContext& ctx, const PushOptions& options, const push::P
 }  // namespace
 
 int RunPush(CommandContext& ctx, const PushOptions& options) {
-  auto config = ctx.LoadConfigOrReport();
-  if (!config.ok()) return ctx.exit_code;
-  for (const auto& w : config->warnings) ctx.PrintWarning(w);
-  auto picked = SelectAccounts(*config, {options.source, options.target});
-  if (!picked.ok()) {
-    ctx.PrintError(picked.status().message());
-    return kExitUsage;
-  }
+  CommandAccounts loaded = LoadAccounts(ctx, {options.source, options.target}, std::nullopt,
+                                        {.repeat_config_warnings = true});
+  if (!loaded.ok()) return loaded.exit_code;
+  const Config& config = loaded.config;
   // A tenant name selects many mailboxes; a push goes from one to one.
   for (const std::string* name : {&options.source, &options.target}) {
-    if (config->FindAccount(*name) == nullptr) {
+    if (config.FindAccount(*name) == nullptr) {
       ctx.PrintError("push: " + *name + " is a tenant; name one of its mailboxes (" + *name +
                      "/ADDRESS)");
       return kExitUsage;
     }
   }
-  const AccountConfig& source = *config->FindAccount(options.source);
-  const AccountConfig& target = *config->FindAccount(options.target);
+  const AccountConfig& source = *config.FindAccount(options.source);
+  const AccountConfig& target = *config.FindAccount(options.target);
   if (options.source == options.target || TargetIdentity(source) == TargetIdentity(target)) {
     ctx.PrintError("push: " + options.target + " is the mailbox " + options.source +
                    " archives; pushing into it would loop");
@@ -113,13 +109,9 @@ int RunPush(CommandContext& ctx, const PushOptions& options) {
     ctx.PrintError("push: " + options.target + " is a POP3 account; a target must be IMAP");
     return kExitUsage;
   }
-  auto opened = TraceFile::OpenIfAsked(ctx.trace_file);
-  if (!opened.ok()) {
-    ctx.PrintError(opened.status().message());
-    return kExitUsage;
-  }
+  auto opened = StartServerCommand(ctx);
+  if (!opened.ok()) return kExitUsage;
   std::unique_ptr<TraceFile> trace = std::move(opened).value();
-  InstallStopHandlers();
   auto fail = [&](const Status& s) { return ctx.ReportAccountFailure(s); };
   auto lock = AccountLock::Acquire(source.archive_dir, source.name);
   if (!lock.ok()) return fail(lock.status().WithContext(source.name));
@@ -133,7 +125,7 @@ int RunPush(CommandContext& ctx, const PushOptions& options) {
   push::PushOptions o;
   o.target = TargetIdentity(target);
   const imap::ClientOptions client = ImapClientOptionsFor(target, trace.get(), ctx);
-  const imap::Credentials credentials = ImapCredentialsFor(target, *creds);
+  const auth::Credentials& credentials = *creds;
   o.connect = [&client, &credentials]() -> Result<std::unique_ptr<push::TargetStore>> {
     MH_ASSIGN_OR_RETURN(auto store, push::ImapTarget::Connect(client, credentials));
     return std::unique_ptr<push::TargetStore>(std::move(store));

@@ -32,17 +32,10 @@ constexpr int64_t kTokenWarnAgeDays = 75;
 }  // namespace
 
 int RunStatus(CommandContext& ctx, const StatusOptions& options) {
-  auto config = ctx.LoadConfigOrReport();
-  if (!config.ok()) return ctx.exit_code;
-  std::vector<std::string> names;
-  if (!options.account.empty()) names.push_back(options.account);
-  auto accounts = SelectAccounts(*config, names, std::nullopt);
-  if (!accounts.ok()) {
-    ctx.PrintError(accounts.status().message());
-    return kExitUsage;
-  }
+  CommandAccounts loaded = LoadAccountOrAll(ctx, options.account);
+  if (!loaded.ok()) return loaded.exit_code;
   nlohmann::json out = {{"accounts", nlohmann::json::array()}};
-  for (const AccountConfig* account : *accounts) {
+  for (const AccountConfig* account : loaded.accounts) {
     nlohmann::json ja = {{"name", account->name}, {"archive", account->archive_dir}};
     auto idx = OpenIndexReadOnly(*account);
     if (!idx.ok()) {

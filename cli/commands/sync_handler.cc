@@ -49,12 +49,12 @@ nlohmann::json FolderJson(const sync::FolderResult& f) {
   return j;
 }
 
-sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCredentials& creds,
+sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const auth::Credentials& creds,
                                   const SyncOptions& options, imap::TraceSink* trace,
                                   CommandContext& ctx) {
   sync::ImapSyncOptions o;
   o.client = ImapClientOptionsFor(account, trace, ctx);
-  o.credentials = ImapCredentialsFor(account, creds);
+  o.credentials = creds;
   o.filter = sync::FolderFilter(account.folders.include, account.folders.AllExcludes());
   o.renames = account.folders.rename;
   o.policy = account.policy == Policy::kMirror ? sync::Policy::kMirror : sync::Policy::kArchive;
@@ -64,25 +64,7 @@ sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const AccountCre
   return o;
 }
 
-pop3::AuthMethod Pop3AuthFor(AuthMethod auth) {
-  switch (auth) {
-    case AuthMethod::kPlain:
-      return pop3::AuthMethod::kAuto;
-    case AuthMethod::kLogin:
-      return pop3::AuthMethod::kLogin;
-    case AuthMethod::kXoauth2:
-      return pop3::AuthMethod::kXOAuth2;
-    case AuthMethod::kOauthBearer:
-      return pop3::AuthMethod::kOAuthBearer;
-    case AuthMethod::kUser:
-      return pop3::AuthMethod::kUserPass;
-    case AuthMethod::kApop:
-      return pop3::AuthMethod::kApop;
-  }
-  return pop3::AuthMethod::kAuto;
-}
-
-sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const AccountCredentials& creds,
+sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const auth::Credentials& creds,
                                   const SyncOptions& options, TraceFile* trace,
                                   CommandContext& ctx) {
   sync::Pop3SyncOptions o;
@@ -90,10 +72,7 @@ sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const AccountCre
   o.client.connect = ConnectOptionsFor(account);
   o.client.allow_plaintext_login = account.allow_plaintext;
   o.client.trace = trace;
-  o.credentials.user = creds.user;
-  o.credentials.method = Pop3AuthFor(account.auth);
-  o.credentials.secret = creds.secret;
-  o.credentials.refresh = creds.refresh;
+  o.credentials = creds;
   o.mode = account.policy == Policy::kDrain ? sync::Pop3Mode::kDrain : sync::Pop3Mode::kKeep;
   o.delete_after_days = account.delete_after_days;
   o.dry_run = options.dry_run;
@@ -194,34 +173,27 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
 }  // namespace
 
 int RunSync(CommandContext& ctx, const SyncOptions& options) {
-  auto config = ctx.LoadConfigOrReport();
-  if (!config.ok()) return ctx.exit_code;
-  for (const auto& w : config->warnings) ctx.PrintWarning(w);
-  auto accounts = SelectAccounts(*config, options.accounts, options.shard);
-  if (!accounts.ok()) {
-    ctx.PrintError(accounts.status().message());
-    return kExitUsage;
-  }
-  auto opened = TraceFile::OpenIfAsked(ctx.trace_file);
-  if (!opened.ok()) {
-    ctx.PrintError(opened.status().message());
-    return kExitUsage;
-  }
+  CommandAccounts loaded =
+      LoadAccounts(ctx, options.accounts, options.shard, {.repeat_config_warnings = true});
+  if (!loaded.ok()) return loaded.exit_code;
+  const Config& config = loaded.config;
+  const std::vector<const AccountConfig*>& accounts = loaded.accounts;
+  auto opened = StartServerCommand(ctx);
+  if (!opened.ok()) return kExitUsage;
   std::unique_ptr<TraceFile> trace = std::move(opened).value();
-  InstallStopHandlers();
   // --- accounts at once (parallel_accounts), one app token per tenant ---
   TenantTokens tenants;
-  const size_t n = accounts->size();
-  const bool buffered = config->parallel_accounts > 1 && n > 1;
+  const size_t n = accounts.size();
+  const bool buffered = config.parallel_accounts > 1 && n > 1;
   std::vector<nlohmann::json> results(n);
   std::vector<ExitCode> codes_at(n, kExitOk);
   auto now = [] { return static_cast<int64_t>(std::time(nullptr)); };
   std::vector<bool> started = ForEachAccount(
-      n, config->parallel_accounts, [] { return StopRequested(); },
+      n, config.parallel_accounts, [] { return StopRequested(); },
       [&](size_t i) {
         AccountOutput output(ctx, /*pass_through=*/!buffered);
         results[i] = {{"started_at", now()}};
-        codes_at[i] = SyncAccount(output.ctx(), *(*accounts)[i], options, trace.get(), &tenants,
+        codes_at[i] = SyncAccount(output.ctx(), *accounts[i], options, trace.get(), &tenants,
                                   output.buffered(), &results[i]);
         results[i]["ended_at"] = now();
         output.Flush();
@@ -232,7 +204,7 @@ int RunSync(CommandContext& ctx, const SyncOptions& options) {
   for (size_t i = 0; i < n; ++i) {
     if (!started[i]) continue;
     codes.push_back(codes_at[i]);
-    ran.push_back((*accounts)[i]);
+    ran.push_back(accounts[i]);
     out["accounts"].push_back(std::move(results[i]));
   }
   out["summary"] = RunSummaryJson(out["accounts"]);
@@ -241,7 +213,7 @@ int RunSync(CommandContext& ctx, const SyncOptions& options) {
   int worst = WorstExitCode(codes);
   if (!options.dry_run) {
     // Run history for `status` and `check`, and the [report] mail.
-    worst = RecordRunAndReport(ctx, {&*config, ran, &out["accounts"], worst, now});
+    worst = RecordRunAndReport(ctx, {&config, ran, &out["accounts"], worst, now});
   }
   if (ctx.json) {
     out["exit_code"] = worst;

@@ -110,18 +110,11 @@ ExitCode VerifyAccount(CommandContext& ctx, const AccountConfig& account, bool r
 }  // namespace
 
 int RunVerify(CommandContext& ctx, const VerifyOptions& options) {
-  auto config = ctx.LoadConfigOrReport();
-  if (!config.ok()) return ctx.exit_code;
-  std::vector<std::string> names;
-  if (!options.account.empty()) names.push_back(options.account);
-  auto accounts = SelectAccounts(*config, names, std::nullopt);
-  if (!accounts.ok()) {
-    ctx.PrintError(accounts.status().message());
-    return kExitUsage;
-  }
+  CommandAccounts loaded = LoadAccountOrAll(ctx, options.account);
+  if (!loaded.ok()) return loaded.exit_code;
   std::vector<ExitCode> codes;
   nlohmann::json out = {{"accounts", nlohmann::json::array()}};
-  for (const AccountConfig* account : *accounts) {
+  for (const AccountConfig* account : loaded.accounts) {
     nlohmann::json j;
     codes.push_back(VerifyAccount(ctx, *account, options.repair, &j));
     out["accounts"].push_back(j);

@@ -21,18 +21,45 @@ smtp::SmtpTls TlsFor(TlsMode m) {
   return smtp::SmtpTls::kStartTls;
 }
 
-smtp::SmtpAuth AuthFor(const ReportRoute& r) {
-  if (!r.authenticates()) return smtp::SmtpAuth::kNone;
-  switch (r.auth) {
-    case AuthMethod::kLogin:
-      return smtp::SmtpAuth::kLogin;
-    case AuthMethod::kXoauth2:
-      return smtp::SmtpAuth::kXOAuth2;
-    case AuthMethod::kOauthBearer:
-      return smtp::SmtpAuth::kOAuthBearer;
-    default:
-      return smtp::SmtpAuth::kPlain;
+// How a route signs in to its SMTP server (only when it authenticates).
+auth::Credentials SmtpLogin(const Config& config, const ReportRoute& r) {
+  auth::Credentials login;
+  login.user = r.user;
+  login.method = EngineAuthMethod(r.auth);
+  if (IsOAuth(r.auth)) {
+    // The account's own token store and refresh: one sign-in (`mailhoard
+    // login NAME`, with the SMTP scope among its scopes) serves both.
+    // A refresh asks for the scopes the sign-in had (SMTP.Send included).
+    std::shared_ptr<AccountConfig> account;
+    if (const AccountConfig* a = config.FindAccount(r.oauth_account)) {
+      account = std::make_shared<AccountConfig>(*a);
+      if (account->oauth) account->oauth->scopes = SignInScopes(config, *a);
+    }
+    auto creds = std::make_shared<Result<auth::Credentials>>(InternalError("not yet"));
+    auto get = [account, creds]() -> Result<auth::Credentials>* {
+      // Warnings about file modes were shown when the account itself ran.
+      std::vector<std::string> warnings;
+      if (!creds->ok() && account != nullptr) *creds = CredentialsFor(*account, &warnings);
+      return creds.get();
+    };
+    login.secret = [get]() -> Result<std::string> {
+      auto* c = get();
+      if (!c->ok()) return c->status();
+      return (*c)->secret();
+    };
+    login.refresh = [get]() -> Result<std::string> {
+      auto* c = get();
+      if (!c->ok()) return c->status();
+      return (*c)->refresh();
+    };
+  } else {
+    SecretSource source = r.password;
+    login.secret = [source]() {
+      std::vector<std::string> warnings;  // `config check` reports these
+      return ResolveSecret(source, &warnings);
+    };
   }
+  return login;
 }
 
 std::unique_ptr<smtp::MailRoute> MakeRoute(const Config& config, const ReportRoute& r) {
@@ -44,41 +71,7 @@ std::unique_ptr<smtp::MailRoute> MakeRoute(const Config& config, const ReportRou
   o.allow_plaintext = r.allow_plaintext;
   o.ca_file = r.tls_ca_file;
   o.ehlo_name = r.ehlo.empty() ? LocalHostName() : r.ehlo;
-  o.auth = AuthFor(r);
-  o.user = r.user;
-  if (IsOAuth(r.auth)) {
-    // The account's own token store and refresh: one sign-in (`mailhoard
-    // login NAME`, with the SMTP scope among its scopes) serves both.
-    // A refresh asks for the scopes the sign-in had (SMTP.Send included).
-    std::shared_ptr<AccountConfig> account;
-    if (const AccountConfig* a = config.FindAccount(r.oauth_account)) {
-      account = std::make_shared<AccountConfig>(*a);
-      if (account->oauth) account->oauth->scopes = SignInScopes(config, *a);
-    }
-    auto creds = std::make_shared<Result<AccountCredentials>>(InternalError("not yet"));
-    auto get = [account, creds]() -> Result<AccountCredentials>* {
-      // Warnings about file modes were shown when the account itself ran.
-      std::vector<std::string> warnings;
-      if (!creds->ok() && account != nullptr) *creds = CredentialsFor(*account, &warnings);
-      return creds.get();
-    };
-    o.secret = [get]() -> Result<std::string> {
-      auto* c = get();
-      if (!c->ok()) return c->status();
-      return (*c)->secret();
-    };
-    o.refresh = [get]() -> Result<std::string> {
-      auto* c = get();
-      if (!c->ok()) return c->status();
-      return (*c)->refresh();
-    };
-  } else if (r.authenticates()) {
-    SecretSource source = r.password;
-    o.secret = [source]() {
-      std::vector<std::string> warnings;  // `config check` reports these
-      return ResolveSecret(source, &warnings);
-    };
-  }
+  if (r.authenticates()) o.login = SmtpLogin(config, r);
   return smtp::MakeSmtpRoute(std::move(o));
 }
 

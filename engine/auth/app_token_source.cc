@@ -4,12 +4,11 @@
 
 namespace mailhoard::auth {
 
-AppTokenSource::AppTokenSource(TokenStore store, std::shared_ptr<OAuthClient> client,
-                               SystemClock now)
-    : store_(std::move(store)), client_(std::move(client)), now_(std::move(now)) {}
+AppTokenSource::AppTokenSource(TokenStore store, std::shared_ptr<OAuthClient> client)
+    : store_(std::move(store)), client_(std::move(client)) {}
 
 std::chrono::system_clock::time_point AppTokenSource::Now() const {
-  return now_ ? now_() : std::chrono::system_clock::now();
+  return client_->clock().WallNow();
 }
 
 std::chrono::system_clock::duration AppTokenSource::MarginLocked() const {

@@ -28,7 +28,8 @@ class AppTokenSource final : public TokenSource {
   // refused mailbox cannot make every mailbox's refusal a token request.
   static constexpr std::chrono::minutes kTrustedAge{2};
 
-  AppTokenSource(TokenStore store, std::shared_ptr<OAuthClient> client, SystemClock now = nullptr);
+  // Whether a token is due for renewal is the client's clock's call.
+  AppTokenSource(TokenStore store, std::shared_ptr<OAuthClient> client);
 
   Result<std::string> AccessToken() override;
   Result<std::string> ForceRefresh() override;
@@ -48,7 +49,6 @@ class AppTokenSource final : public TokenSource {
   std::mutex mu_;
   TokenStore store_;
   std::shared_ptr<OAuthClient> client_;
-  SystemClock now_;
   std::optional<StoredToken> cached_;
   // When this process received cached_ from the token endpoint; unset for
   // a token loaded from the store.

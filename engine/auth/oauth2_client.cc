@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 namespace mailhoard::auth {
 namespace {
@@ -190,13 +189,9 @@ OAuthClient::OAuthClient(OAuthEndpoints endpoints, OAuthClientOptions options,
                          std::unique_ptr<HttpClient> http)
     : endpoints_(std::move(endpoints)), options_(std::move(options)), http_(std::move(http)) {
   if (!http_) http_ = MakeCurlHttpClient(options_.http);
-  if (!options_.sleep)
-    options_.sleep = [](std::chrono::seconds s) { std::this_thread::sleep_for(s); };
 }
 
-std::chrono::system_clock::time_point OAuthClient::Now() const {
-  return options_.now ? options_.now() : std::chrono::system_clock::now();
-}
+std::chrono::system_clock::time_point OAuthClient::Now() const { return options_.clock->WallNow(); }
 
 void OAuthClient::AddClientAuth(FormFields& fields) const {
   fields.emplace_back("client_id", endpoints_.client_id);
@@ -236,15 +231,16 @@ Result<DeviceAuthorization> OAuthClient::StartDeviceFlow() {
 }
 
 Result<TokenSet> OAuthClient::PollDeviceFlow(const DeviceAuthorization& device) {
-  const auto deadline = Now() + device.expires_in;
+  Clock& clock = *options_.clock;
+  const auto deadline = clock.Now() + device.expires_in;
   auto interval = device.interval;
   int transient_failures = 0;
   for (;;) {
-    if (Now() >= deadline) {
+    if (clock.Now() >= deadline) {
       return AuthError("the sign-in code expired before it was used: run login again",
                        RetryClass::kAuth);
     }
-    options_.sleep(interval);
+    clock.SleepFor(interval);
     if (options_.cancelled && options_.cancelled()) {
       return Status::Error(ErrorCode::kCancelled, "sign-in cancelled");
     }

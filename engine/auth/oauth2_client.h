@@ -15,12 +15,10 @@
 #include <vector>
 
 #include "engine/auth/http_client.h"
+#include "engine/core/clock.h"
 #include "engine/core/status.h"
 
 namespace mailhoard::auth {
-
-using SystemClock = std::function<std::chrono::system_clock::time_point()>;
-using Sleeper = std::function<void(std::chrono::seconds)>;
 
 struct OAuthEndpoints {
   std::string device_url;     // …/oauth2/v2.0/devicecode
@@ -62,8 +60,9 @@ struct OAuthClientOptions {
   HttpOptions http;
   // The account name the CLI knows, used in "run `mailhoard login <account>`".
   std::string account = "<account>";
-  SystemClock now;  // defaults to the real clock
-  Sleeper sleep;    // defaults to std::this_thread::sleep_for
+  // Token expiry (WallNow) and the device flow's polling waits and
+  // deadline; never null.
+  Clock* clock = &RealClock();
   // Checked after each device-flow wait (Ctrl-C in `mailhoard login`);
   // true ends the flow with kCancelled.
   std::function<bool()> cancelled;
@@ -77,6 +76,7 @@ class OAuthClient {
 
   const OAuthEndpoints& endpoints() const { return endpoints_; }
   const std::string& account() const { return options_.account; }
+  Clock& clock() const { return *options_.clock; }
 
   Result<DeviceAuthorization> StartDeviceFlow();
   // Polls until the user signs in, honouring interval and slow_down (+5 s),

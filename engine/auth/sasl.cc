@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace mailhoard::auth {
 namespace {
@@ -203,6 +204,38 @@ std::unique_ptr<SaslMechanism> MakeOAuthBearer(std::string username, std::string
   std::fill(access_token.begin(), access_token.end(), '\0');
   // RFC 7628 3.2.3: the client answers the error challenge with a single ^A.
   return std::make_unique<Bearer>("OAUTHBEARER", std::move(m), "\x01");
+}
+
+std::string_view MechanismName(AuthMethod method) {
+  static constexpr std::pair<AuthMethod, std::string_view> kNames[] = {
+      {AuthMethod::kPlain, "PLAIN"},
+      {AuthMethod::kLogin, "LOGIN"},
+      {AuthMethod::kXOAuth2, "XOAUTH2"},
+      {AuthMethod::kOAuthBearer, "OAUTHBEARER"}};
+  for (const auto& [m, name] : kNames) {
+    if (m == method) return name;
+  }
+  return "";
+}
+
+std::unique_ptr<SaslMechanism> MakeMechanism(AuthMethod method, std::string username,
+                                             std::string secret, std::string host, uint16_t port) {
+  switch (method) {
+    case AuthMethod::kPlain:
+      return MakePlain(std::move(username), std::move(secret));
+    case AuthMethod::kLogin:
+      return MakeLogin(std::move(username), std::move(secret));
+    case AuthMethod::kXOAuth2:
+      return MakeXOAuth2(std::move(username), std::move(secret));
+    case AuthMethod::kOAuthBearer:
+      return MakeOAuthBearer(std::move(username), std::move(secret), std::move(host), port);
+    case AuthMethod::kAuto:
+    case AuthMethod::kPasswordCommand:
+    case AuthMethod::kApop:
+      break;
+  }
+  std::fill(secret.begin(), secret.end(), '\0');
+  return nullptr;
 }
 
 }  // namespace mailhoard::auth

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/auth/credentials.h"
 #include "engine/core/status.h"
 
 namespace mailhoard::auth {
@@ -80,6 +81,14 @@ std::unique_ptr<SaslMechanism> MakeXOAuth2(std::string username, std::string acc
 // kvpairs; servers may check them).
 std::unique_ptr<SaslMechanism> MakeOAuthBearer(std::string username, std::string access_token,
                                                std::string host, uint16_t port);
+
+// "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER" for those methods; empty for
+// kAuto, kPasswordCommand and kApop, which are not SASL.
+std::string_view MechanismName(AuthMethod method);
+// The SASL mechanism of `method` (one of the four above), or nullptr for
+// kAuto, kPasswordCommand and kApop, which are not SASL.
+std::unique_ptr<SaslMechanism> MakeMechanism(AuthMethod method, std::string username,
+                                             std::string secret, std::string host, uint16_t port);
 
 // Parses the JSON of an OAuth error challenge; nullopt when it is not JSON.
 std::optional<BearerRejection> ParseBearerRejection(std::string_view challenge);

@@ -216,12 +216,11 @@ StoredToken ToStoredToken(const TokenSet& t, std::chrono::system_clock::time_poi
   return s;
 }
 
-OAuthTokenProvider::OAuthTokenProvider(TokenStore store, std::shared_ptr<OAuthClient> client,
-                                       SystemClock now)
-    : store_(std::move(store)), client_(std::move(client)), now_(std::move(now)) {}
+OAuthTokenProvider::OAuthTokenProvider(TokenStore store, std::shared_ptr<OAuthClient> client)
+    : store_(std::move(store)), client_(std::move(client)) {}
 
 std::chrono::system_clock::time_point OAuthTokenProvider::Now() const {
-  return now_ ? now_() : std::chrono::system_clock::now();
+  return client_->clock().WallNow();
 }
 
 Result<StoredToken> OAuthTokenProvider::LoadLocked() const {

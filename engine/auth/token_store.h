@@ -103,8 +103,8 @@ class OAuthTokenProvider final : public TokenSource {
   // warns when RefreshTokenAge() nears it.
   static constexpr std::chrono::hours kMicrosoftRefreshTokenLifetime{90 * 24};
 
-  OAuthTokenProvider(TokenStore store, std::shared_ptr<OAuthClient> client,
-                     SystemClock now = nullptr);
+  // Whether a token is due for renewal is the client's clock's call.
+  OAuthTokenProvider(TokenStore store, std::shared_ptr<OAuthClient> client);
 
   Result<std::string> AccessToken() override;
   Result<std::string> ForceRefresh() override;
@@ -119,7 +119,6 @@ class OAuthTokenProvider final : public TokenSource {
   std::mutex mu_;
   TokenStore store_;
   std::shared_ptr<OAuthClient> client_;
-  SystemClock now_;
 };
 
 // What a fresh sign-in stores (device code, auth code, client credentials).

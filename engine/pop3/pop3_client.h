@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/auth/credentials.h"
 #include "engine/core/status.h"
 #include "engine/net/buffered_reader.h"
 #include "engine/net/trace.h"
@@ -35,26 +36,6 @@ namespace mailhoard::pop3 {
 // exchanges reach it as "<redacted>"; message contents as "{N bytes}".
 using net::TraceDirection;
 using net::TraceSink;
-
-enum class AuthMethod {
-  kAuto,         // AUTH PLAIN if offered, else USER/PASS
-  kUserPass,     // USER / PASS (RFC 1939 §7)
-  kApop,         // APOP (RFC 1939 §7): needs the greeting's timestamp
-  kPlain,        // AUTH PLAIN
-  kLogin,        // AUTH LOGIN
-  kXOAuth2,      // AUTH XOAUTH2 (Microsoft 365, Gmail)
-  kOAuthBearer,  // AUTH OAUTHBEARER (RFC 7628)
-};
-
-struct Credentials {
-  std::string user;
-  AuthMethod method = AuthMethod::kAuto;
-  // The password or access token, fetched when needed (never stored here).
-  std::function<Result<std::string>()> secret;
-  // XOAUTH2/OAUTHBEARER: a fresh token after the server rejected the
-  // current one; called at most once per Login. May be empty.
-  std::function<Result<std::string>()> refresh;
-};
 
 struct ClientOptions {
   net::Endpoint endpoint;
@@ -112,7 +93,9 @@ class Pop3Client {
                                                    const ClientOptions& options);
   ~Pop3Client();
 
-  Status Login(const Credentials& credentials);
+  // Any auth::AuthMethod (kAuto: AUTH PLAIN if offered, else USER/PASS;
+  // kPasswordCommand: USER/PASS).
+  Status Login(const auth::Credentials& credentials);
 
   const Capabilities& capabilities() const { return caps_; }
   // The greeting's APOP timestamp "<...@...>", empty if none.
@@ -158,11 +141,12 @@ class Pop3Client {
   Status Greeting();
   Status Capa();
   Status StartTls();
-  Status LoginOnce(const Credentials& credentials, const std::string& secret, bool* token_rejected);
-  Status UserPass(const Credentials& credentials, const std::string& secret);
-  Status Apop(const Credentials& credentials, const std::string& secret);
-  Status Sasl(const Credentials& credentials, const std::string& secret, AuthMethod method,
-              bool* token_rejected);
+  Status LoginOnce(const auth::Credentials& credentials, const std::string& secret,
+                   bool* token_rejected);
+  Status UserPass(const auth::Credentials& credentials, const std::string& secret);
+  Status Apop(const auth::Credentials& credentials, const std::string& secret);
+  Status Sasl(const auth::Credentials& credentials, const std::string& secret,
+              auth::AuthMethod method, bool* token_rejected);
 
   // Sends one command line (CRLF appended); `shown` is what the trace sees.
   Status Send(std::string_view line, std::string_view shown);

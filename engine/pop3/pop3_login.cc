@@ -31,11 +31,9 @@ Result<std::string> Md5Hex(std::string_view data) {
   return out;
 }
 
-bool IsBearer(AuthMethod m) { return m == AuthMethod::kXOAuth2 || m == AuthMethod::kOAuthBearer; }
-
 }  // namespace
 
-Status Pop3Client::Login(const Credentials& credentials) {
+Status Pop3Client::Login(const auth::Credentials& credentials) {
   if (!credentials.secret) return InvalidArgument("POP3 login needs a password or token source");
   if (!is_tls() && !options_.allow_plaintext_login) {
     return InvalidArgument(
@@ -52,23 +50,23 @@ Status Pop3Client::Login(const Credentials& credentials) {
   return LoginOnce(credentials, fresh, &token_rejected);
 }
 
-Status Pop3Client::LoginOnce(const Credentials& c, const std::string& secret,
+Status Pop3Client::LoginOnce(const auth::Credentials& c, const std::string& secret,
                              bool* token_rejected) {
-  AuthMethod method = c.method;
-  if (method == AuthMethod::kAuto) {
-    method = caps_.HasSasl("PLAIN") ? AuthMethod::kPlain : AuthMethod::kUserPass;
+  auth::AuthMethod method = c.method;
+  if (method == auth::AuthMethod::kAuto) {
+    method = caps_.HasSasl("PLAIN") ? auth::AuthMethod::kPlain : auth::AuthMethod::kPasswordCommand;
   }
   switch (method) {
-    case AuthMethod::kUserPass:
+    case auth::AuthMethod::kPasswordCommand:
       return UserPass(c, secret);
-    case AuthMethod::kApop:
+    case auth::AuthMethod::kApop:
       return Apop(c, secret);
     default:
       return Sasl(c, secret, method, token_rejected);
   }
 }
 
-Status Pop3Client::UserPass(const Credentials& c, const std::string& secret) {
+Status Pop3Client::UserPass(const auth::Credentials& c, const std::string& secret) {
   if (c.user.find_first_of("\r\n") != std::string::npos ||
       secret.find_first_of("\r\n") != std::string::npos) {
     return InvalidArgument("POP3 user name or password contains a line break");
@@ -77,7 +75,7 @@ Status Pop3Client::UserPass(const Credentials& c, const std::string& secret) {
   return Simple("PASS " + secret, true, "PASS <redacted>");
 }
 
-Status Pop3Client::Apop(const Credentials& c, const std::string& secret) {
+Status Pop3Client::Apop(const auth::Credentials& c, const std::string& secret) {
   if (apop_timestamp_.empty()) {
     return Status::Error(ErrorCode::kUnsupported,
                          "POP3 server greeting has no APOP timestamp; APOP is not offered");
@@ -89,23 +87,10 @@ Status Pop3Client::Apop(const Credentials& c, const std::string& secret) {
   return Simple("APOP " + c.user + " " + digest, true, "APOP " + c.user + " <redacted>");
 }
 
-Status Pop3Client::Sasl(const Credentials& c, const std::string& secret, AuthMethod method,
-                        bool* token_rejected) {
-  std::unique_ptr<auth::SaslMechanism> mech;
-  switch (method) {
-    case AuthMethod::kPlain:
-      mech = auth::MakePlain(c.user, secret);
-      break;
-    case AuthMethod::kLogin:
-      mech = auth::MakeLogin(c.user, secret);
-      break;
-    case AuthMethod::kXOAuth2:
-      mech = auth::MakeXOAuth2(c.user, secret);
-      break;
-    default:
-      mech = auth::MakeOAuthBearer(c.user, secret, options_.endpoint.host, options_.endpoint.port);
-      break;
-  }
+Status Pop3Client::Sasl(const auth::Credentials& c, const std::string& secret,
+                        auth::AuthMethod method, bool* token_rejected) {
+  std::unique_ptr<auth::SaslMechanism> mech =
+      auth::MakeMechanism(method, c.user, secret, options_.endpoint.host, options_.endpoint.port);
   std::string name(mech->name());
   // A mechanism the server does not list may still work (Microsoft 365
   // lists none before TLS); only refuse when CAPA said what it supports.
@@ -163,7 +148,7 @@ Status Pop3Client::Sasl(const Credentials& c, const std::string& secret, AuthMet
     Status refused = ReplyError(*reply, "AUTH " + name, true);
     if (refused.retry() != RetryClass::kAuth) return refused;  // [SYS/TEMP], [IN-USE]
     Status failure = mech->Failure(reply->text);
-    *token_rejected = IsBearer(method) && auth::IsTokenRejected(failure);
+    *token_rejected = auth::IsBearer(method) && auth::IsTokenRejected(failure);
     return failure;
   }
 }

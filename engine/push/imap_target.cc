@@ -56,7 +56,7 @@ imap::SequenceSet SetOf(std::vector<uint32_t> uids) {
 }  // namespace
 
 Result<std::unique_ptr<ImapTarget>> ImapTarget::Connect(const imap::ClientOptions& options,
-                                                        const imap::Credentials& credentials) {
+                                                        const auth::Credentials& credentials) {
   MH_ASSIGN_OR_RETURN(std::unique_ptr<imap::ImapClient> client, imap::ImapClient::Connect(options));
   MH_RETURN_IF_ERROR(client->Login(credentials));
   return std::make_unique<ImapTarget>(std::move(client));

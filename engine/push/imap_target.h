@@ -14,7 +14,7 @@ class ImapTarget : public TargetStore {
  public:
   // Connects and logs in (ENABLE UTF8=ACCEPT when offered).
   static Result<std::unique_ptr<ImapTarget>> Connect(const imap::ClientOptions& options,
-                                                     const imap::Credentials& credentials);
+                                                     const auth::Credentials& credentials);
   explicit ImapTarget(std::unique_ptr<imap::ImapClient> client) : client_(std::move(client)) {}
 
   Result<TargetListing> List() override;

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "engine/auth/credentials.h"
 #include "engine/core/status.h"
 
 namespace mailhoard::smtp {
@@ -37,7 +39,6 @@ class MailRoute {
 };
 
 enum class SmtpTls { kImplicit, kStartTls, kNone };
-enum class SmtpAuth { kNone, kPlain, kLogin, kXOAuth2, kOAuthBearer };
 
 struct SmtpRouteOptions {
   std::string host;
@@ -47,12 +48,9 @@ struct SmtpRouteOptions {
   bool allow_plaintext = false;
   std::string ca_file;    // PEM bundle; empty = system store. Verification is never off.
   std::string ehlo_name;  // sent in EHLO; required (RFC 5321 4.1.1.1)
-  SmtpAuth auth = SmtpAuth::kNone;
-  std::string user;
-  // The password, or an OAuth2 access token for the bearer mechanisms.
-  std::function<Result<std::string>()> secret;
-  // A fresh access token after the server refused one (bearer only).
-  std::function<Result<std::string>()> refresh;
+  // No AUTH when empty. kAuto is AUTH PLAIN; SMTP has no password command
+  // or APOP, so kPasswordCommand and kApop are refused.
+  std::optional<auth::Credentials> login;
   std::chrono::milliseconds connect_timeout{15'000};
   std::chrono::milliseconds total_timeout{60'000};
 };
@@ -66,6 +64,5 @@ std::unique_ptr<MailRoute> MakeSendmailRoute(
     std::string program, std::chrono::seconds timeout = std::chrono::seconds(60));
 
 const char* ToString(SmtpTls tls);
-const char* ToString(SmtpAuth auth);
 
 }  // namespace mailhoard::smtp

@@ -126,25 +126,13 @@ size_t ReadMessage(char* buffer, size_t size, size_t n, void* user) {
   return chunk;
 }
 
-const char* LoginOptions(SmtpAuth auth) {
-  switch (auth) {
-    case SmtpAuth::kPlain:
-      return "AUTH=PLAIN";
-    case SmtpAuth::kLogin:
-      return "AUTH=LOGIN";
-    // Pinned: given a bearer token libcurl prefers OAUTHBEARER whenever the
-    // server lists it, and Exchange Online only takes XOAUTH2.
-    case SmtpAuth::kXOAuth2:
-      return "AUTH=XOAUTH2";
-    case SmtpAuth::kOAuthBearer:
-      return "AUTH=OAUTHBEARER";
-    case SmtpAuth::kNone:
-      break;
-  }
-  return nullptr;
+// The mechanism pinned for libcurl (SMTP has no password command: kAuto is
+// PLAIN); empty when there is no SMTP AUTH for `method`. Pinned because,
+// given a bearer token, libcurl prefers OAUTHBEARER whenever the server
+// lists it, and Exchange Online only takes XOAUTH2.
+std::string_view SmtpMechanism(auth::AuthMethod method) {
+  return auth::MechanismName(method == auth::AuthMethod::kAuto ? auth::AuthMethod::kPlain : method);
 }
-
-bool IsBearer(SmtpAuth a) { return a == SmtpAuth::kXOAuth2 || a == SmtpAuth::kOAuthBearer; }
 
 class SmtpRoute final : public MailRoute {
  public:
@@ -152,7 +140,7 @@ class SmtpRoute final : public MailRoute {
 
   std::string Describe() const override {
     std::string d = HostPort() + " (" + ToString(o_.tls);
-    if (o_.auth != SmtpAuth::kNone) d += std::string(", ") + ToString(o_.auth) + " as " + o_.user;
+    if (o_.login) d += std::string(", ") + Mechanism() + " as " + User();
     return d + ")";
   }
 
@@ -164,21 +152,33 @@ class SmtpRoute final : public MailRoute {
     if (o_.ehlo_name.empty()) return InvalidArgument("no EHLO name for " + HostPort());
     if (envelope.to.empty()) return InvalidArgument("no recipients");
     std::string secret;
-    if (o_.auth != SmtpAuth::kNone) {
-      if (!o_.secret) return InvalidArgument("no credentials for " + HostPort());
-      MH_ASSIGN_OR_RETURN(secret, o_.secret());
+    if (o_.login) {
+      if (SmtpMechanism(o_.login->method).empty()) {
+        return InvalidArgument("SMTP has no AUTH for that sign-in method (" + HostPort() + ")");
+      }
+      if (!o_.login->secret) return InvalidArgument("no credentials for " + HostPort());
+      MH_ASSIGN_OR_RETURN(secret, o_.login->secret());
     }
     auto first = Attempt(envelope, message, secret);
-    if (first.ok() || !IsBearer(o_.auth) || !o_.refresh || !auth::IsTokenRejected(first.status())) {
+    if (first.ok() || !Bearer() || !o_.login->refresh || !auth::IsTokenRejected(first.status())) {
       return first;
     }
     // One refresh, then the verdict stands: a token the identity provider
     // just issued and the server still refuses will not get better.
-    MH_ASSIGN_OR_RETURN(secret, o_.refresh());
+    MH_ASSIGN_OR_RETURN(secret, o_.login->refresh());
     return Attempt(envelope, message, secret);
   }
 
  private:
+  // "no AUTH", or the SASL mechanism the login uses.
+  std::string Mechanism() const {
+    if (!o_.login) return "no AUTH";
+    const std::string_view name = SmtpMechanism(o_.login->method);
+    return name.empty() ? "?" : std::string(name);
+  }
+  bool Bearer() const { return o_.login && auth::IsBearer(o_.login->method); }
+  std::string User() const { return o_.login ? o_.login->user : ""; }
+
   std::string HostPort() const {
     bool v6 = o_.host.find(':') != std::string::npos;
     return (v6 ? "[" + o_.host + "]" : o_.host) + ":" + std::to_string(o_.port);
@@ -212,10 +212,11 @@ class SmtpRoute final : public MailRoute {
     if (!o_.ca_file.empty()) setopt(curl, CURLOPT_CAINFO, o_.ca_file.c_str());
     setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o_.connect_timeout.count()));
     setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(o_.total_timeout.count()));
-    if (const char* opts = LoginOptions(o_.auth)) {
-      setopt(curl, CURLOPT_LOGIN_OPTIONS, opts);
-      setopt(curl, CURLOPT_USERNAME, o_.user.c_str());
-      if (IsBearer(o_.auth)) {
+    if (o_.login) {
+      const std::string opts = std::string("AUTH=") + Mechanism();
+      setopt(curl, CURLOPT_LOGIN_OPTIONS, opts.c_str());
+      setopt(curl, CURLOPT_USERNAME, o_.login->user.c_str());
+      if (Bearer()) {
         setopt(curl, CURLOPT_XOAUTH2_BEARER, secret.c_str());
       } else {
         setopt(curl, CURLOPT_PASSWORD, secret.c_str());
@@ -249,10 +250,10 @@ class SmtpRoute final : public MailRoute {
     if (detail && *detail) why += std::string(" (") + detail + ")";
     switch (rc) {
       case CURLE_LOGIN_DENIED:
-        if (t.auth_reply) return AuthFailureStatus(*t.auth_reply, IsBearer(o_.auth), o_.user);
+        if (t.auth_reply) return AuthFailureStatus(*t.auth_reply, Bearer(), User());
         return Status::Error(
             ErrorCode::kUnsupported,
-            where + "the server offers no AUTH mechanism " + ToString(o_.auth) + " (" + why + ")");
+            where + "the server offers no AUTH mechanism " + Mechanism() + " (" + why + ")");
       case CURLE_USE_SSL_FAILED:
         return TlsError(where +
                         "the server did not agree to STARTTLS, so nothing was sent: reports "
@@ -308,22 +309,6 @@ const char* ToString(SmtpTls tls) {
       return "STARTTLS";
     case SmtpTls::kNone:
       return "no TLS";
-  }
-  return "?";
-}
-
-const char* ToString(SmtpAuth auth) {
-  switch (auth) {
-    case SmtpAuth::kNone:
-      return "no AUTH";
-    case SmtpAuth::kPlain:
-      return "PLAIN";
-    case SmtpAuth::kLogin:
-      return "LOGIN";
-    case SmtpAuth::kXOAuth2:
-      return "XOAUTH2";
-    case SmtpAuth::kOAuthBearer:
-      return "OAUTHBEARER";
   }
   return "?";
 }

@@ -44,7 +44,7 @@ Result<std::unique_ptr<SourceSession>> ImapSource::Open(Pacer& pacer, bool fresh
   MH_RETURN_IF_ERROR(pacer.gate().Wait());
   MH_ASSIGN_OR_RETURN(std::unique_ptr<imap::ImapClient> c,
                       o_.connect ? o_.connect(client) : imap::ImapClient::Connect(client));
-  imap::Credentials credentials = o_.credentials;
+  auth::Credentials credentials = o_.credentials;
   if (fresh_token && credentials.refresh) credentials.secret = credentials.refresh;
   if (listing) {
     MH_ASSIGN_OR_RETURN(std::vector<imap::MailboxInfo> mailboxes, c->LoginAndList(credentials));

@@ -21,7 +21,7 @@ namespace mailhoard::sync {
 
 struct ImapSyncOptions : RunOptions {
   imap::ClientOptions client;
-  imap::Credentials credentials;
+  auth::Credentials credentials;
   // Local renames: decoded remote name → name of the local folder.
   std::map<std::string, std::string> renames;
   Policy policy = Policy::kArchive;

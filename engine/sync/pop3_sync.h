@@ -51,7 +51,7 @@ struct Pop3SyncOptions : RunOptions {
   // endpoint, connect (TLS mode, verification, timeouts),
   // allow_plaintext_login, trace (secrets redacted), line bounds.
   pop3::ClientOptions client;
-  pop3::Credentials credentials;
+  auth::Credentials credentials;
   Pop3Mode mode = Pop3Mode::kKeep;
   // keep mode: delete on the server once archived this many days ago.
   std::optional<int> delete_after_days;

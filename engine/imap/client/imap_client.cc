@@ -62,9 +62,11 @@ void ImapClient::UpdateLiteralMode() {
   }
 }
 
-Status ImapClient::Login(const Credentials& credentials) { return LoginWith(credentials, nullptr); }
+Status ImapClient::Login(const auth::Credentials& credentials) {
+  return LoginWith(credentials, nullptr);
+}
 
-Result<std::vector<MailboxInfo>> ImapClient::LoginAndList(const Credentials& credentials) {
+Result<std::vector<MailboxInfo>> ImapClient::LoginAndList(const auth::Credentials& credentials) {
   MailboxListing listing(state_);
   bool listed = false;
   MH_RETURN_IF_ERROR(LoginWith(credentials, &listing, &listed));
@@ -72,7 +74,7 @@ Result<std::vector<MailboxInfo>> ImapClient::LoginAndList(const Credentials& cre
   return ListMailboxes(/*with_status=*/true);
 }
 
-Status ImapClient::LoginWith(const Credentials& credentials, MailboxListing* listing,
+Status ImapClient::LoginWith(const auth::Credentials& credentials, MailboxListing* listing,
                              bool* listed) {
   // What the greeting's capabilities promise goes in the login's own
   // flight; a no-op run then costs one round trip after the greeting.

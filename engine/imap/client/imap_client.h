@@ -59,12 +59,12 @@ class ImapClient {
   // Authenticates (see login.h), then, when offered and enabled in the
   // options: ID, ENABLE (QRESYNC or CONDSTORE, UTF8=ACCEPT). When the login
   // is one line (login.h: LoginIsOneLine), ID and ENABLE travel with it.
-  Status Login(const Credentials& credentials);
+  Status Login(const auth::Credentials& credentials);
   // Login, then ListMailboxes(true). With a one-line login and
   // use_list_status, LIST … RETURN (SPECIAL-USE STATUS …) goes in the same
   // flight (answered BAD by a server without LIST-STATUS, which then gets
   // the ordinary listing): a no-op sync is one round trip after the greeting.
-  Result<std::vector<MailboxInfo>> LoginAndList(const Credentials& credentials);
+  Result<std::vector<MailboxInfo>> LoginAndList(const auth::Credentials& credentials);
   // The steps Login runs after authenticating, also callable alone.
   Status Id();
   Status Enable();
@@ -118,7 +118,8 @@ class ImapClient {
   Status Handshake();
   OpContext ctx() { return OpContext{*conn_, state_, options_}; }
   void UpdateLiteralMode();
-  Status LoginWith(const Credentials& credentials, MailboxListing* listing, bool* listed = nullptr);
+  Status LoginWith(const auth::Credentials& credentials, MailboxListing* listing,
+                   bool* listed = nullptr);
   static Command IdCommand();
   // ENABLE for what the options want; offered_only: only extensions the
   // capabilities list (after login).

@@ -20,41 +20,6 @@ struct Outcome {
   bool token_rejected = false;
 };
 
-bool IsOAuth(AuthMethod m) { return m == AuthMethod::kXOAuth2 || m == AuthMethod::kOAuthBearer; }
-
-std::string_view MechanismName(AuthMethod m) {
-  switch (m) {
-    case AuthMethod::kPlain:
-      return "PLAIN";
-    case AuthMethod::kSaslLogin:
-      return "LOGIN";
-    case AuthMethod::kXOAuth2:
-      return "XOAUTH2";
-    case AuthMethod::kOAuthBearer:
-      return "OAUTHBEARER";
-    default:
-      return "";
-  }
-}
-
-std::unique_ptr<auth::SaslMechanism> MakeMechanism(AuthMethod m, const std::string& user,
-                                                   std::string secret,
-                                                   const ClientOptions& options) {
-  switch (m) {
-    case AuthMethod::kPlain:
-      return auth::MakePlain(user, std::move(secret));
-    case AuthMethod::kSaslLogin:
-      return auth::MakeLogin(user, std::move(secret));
-    case AuthMethod::kXOAuth2:
-      return auth::MakeXOAuth2(user, std::move(secret));
-    case AuthMethod::kOAuthBearer:
-      return auth::MakeOAuthBearer(user, std::move(secret), options.endpoint.host,
-                                   options.endpoint.port);
-    default:
-      return nullptr;
-  }
-}
-
 // Untagged responses during login: only capabilities matter.
 UntaggedHandler CapabilityCollector(SessionState& state, bool* got) {
   return [&state, got](Incoming& in) {
@@ -146,32 +111,36 @@ Status Failure(OpContext ctx, const Outcome& o, std::string_view what) {
 }
 
 // The mechanism Login will use, or why it cannot log in at all.
-Result<AuthMethod> ResolveMethod(OpContext ctx, const Credentials& credentials) {
+Result<auth::AuthMethod> ResolveMethod(OpContext ctx, const auth::Credentials& credentials) {
   if (!ctx.conn.transport().IsTls() && !ctx.options.allow_plaintext_login) {
     return InvalidArgument("refusing to send credentials to " + ctx.conn.Describe() +
                            " without TLS (set allow_plaintext_login to override)");
   }
   if (!credentials.secret) return InvalidArgument("no password or token source configured");
-  AuthMethod method = credentials.method;
-  if (method == AuthMethod::kAuto) {
-    method =
-        ctx.state.capabilities.HasAuth("PLAIN") ? AuthMethod::kPlain : AuthMethod::kLoginCommand;
+  auth::AuthMethod method = credentials.method;
+  if (method == auth::AuthMethod::kAuto) {
+    method = ctx.state.capabilities.HasAuth("PLAIN") ? auth::AuthMethod::kPlain
+                                                     : auth::AuthMethod::kPasswordCommand;
   }
-  if (method == AuthMethod::kLoginCommand && ctx.state.capabilities.Has("LOGINDISABLED")) {
+  if (method == auth::AuthMethod::kApop) {
+    return Status::Error(ErrorCode::kUnsupported, "APOP is a POP3 login; IMAP has no APOP");
+  }
+  if (method == auth::AuthMethod::kPasswordCommand && ctx.state.capabilities.Has("LOGINDISABLED")) {
     return Status::Error(ErrorCode::kUnsupported,
                          ctx.conn.Describe() + " does not allow LOGIN (LOGINDISABLED)");
   }
-  if (method != AuthMethod::kLoginCommand &&
-      !ctx.state.capabilities.HasAuth(MechanismName(method))) {
+  if (method != auth::AuthMethod::kPasswordCommand &&
+      !ctx.state.capabilities.HasAuth(auth::MechanismName(method))) {
     return Status::Error(ErrorCode::kUnsupported, ctx.conn.Describe() + " does not offer AUTH=" +
-                                                      std::string(MechanismName(method)));
+                                                      std::string(auth::MechanismName(method)));
   }
   return method;
 }
 
-std::string FailureWhat(AuthMethod method) {
-  return method == AuthMethod::kLoginCommand ? "LOGIN"
-                                             : "AUTHENTICATE " + std::string(MechanismName(method));
+std::string FailureWhat(auth::AuthMethod method) {
+  return method == auth::AuthMethod::kPasswordCommand
+             ? "LOGIN"
+             : "AUTHENTICATE " + std::string(auth::MechanismName(method));
 }
 
 // The follow-ups' replies, or the connection's failure: a NO or BAD to one
@@ -201,15 +170,17 @@ Status RunFollowups(OpContext ctx, std::span<Followup> followups,
 }
 
 // Login and follow-ups written together; replies read back in one go.
-Status LoginInOneFlight(OpContext ctx, const Credentials& credentials, AuthMethod method,
-                        std::span<Followup> followups, const UntaggedHandler& on_untagged) {
+Status LoginInOneFlight(OpContext ctx, const auth::Credentials& credentials,
+                        auth::AuthMethod method, std::span<Followup> followups,
+                        const UntaggedHandler& on_untagged) {
   MH_ASSIGN_OR_RETURN(std::string secret, credentials.secret());
   std::vector<Command> commands;
   commands.reserve(followups.size() + 1);
-  if (method == AuthMethod::kLoginCommand) {
+  if (method == auth::AuthMethod::kPasswordCommand) {
     commands.push_back(LoginCommandLine(credentials.user, secret));
   } else {
-    auto mech = MakeMechanism(method, credentials.user, secret, ctx.options);
+    auto mech = auth::MakeMechanism(method, credentials.user, secret, ctx.options.endpoint.host,
+                                    ctx.options.endpoint.port);
     MH_ASSIGN_OR_RETURN(std::string initial, mech->InitialResponse());
     Command cmd("AUTHENTICATE");
     cmd.Raw(mech->name());
@@ -259,17 +230,17 @@ Status LoginInOneFlight(OpContext ctx, const Credentials& credentials, AuthMetho
 
 }  // namespace
 
-bool LoginIsOneLine(OpContext ctx, const Credentials& credentials) {
+bool LoginIsOneLine(OpContext ctx, const auth::Credentials& credentials) {
   if (ctx.state.authenticated || !credentials.secret) return false;
   auto method = ResolveMethod(ctx, credentials);
   if (!method.ok()) return false;
   const Capabilities& caps = ctx.state.capabilities;
   // A password that needs a synchronising literal would wait for "+".
-  if (*method == AuthMethod::kLoginCommand) return caps.Has("LITERAL+");
-  return *method == AuthMethod::kPlain && caps.Has("SASL-IR");
+  if (*method == auth::AuthMethod::kPasswordCommand) return caps.Has("LITERAL+");
+  return *method == auth::AuthMethod::kPlain && caps.Has("SASL-IR");
 }
 
-Status LoginThen(OpContext ctx, const Credentials& credentials, std::span<Followup> followups,
+Status LoginThen(OpContext ctx, const auth::Credentials& credentials, std::span<Followup> followups,
                  const UntaggedHandler& on_untagged) {
   if (!LoginIsOneLine(ctx, credentials)) {
     Status s = Login(ctx, credentials);
@@ -279,23 +250,24 @@ Status LoginThen(OpContext ctx, const Credentials& credentials, std::span<Follow
     }
     return followups.empty() ? s : RunFollowups(ctx, followups, on_untagged);
   }
-  MH_ASSIGN_OR_RETURN(AuthMethod method, ResolveMethod(ctx, credentials));
+  MH_ASSIGN_OR_RETURN(auth::AuthMethod method, ResolveMethod(ctx, credentials));
   return LoginInOneFlight(ctx, credentials, method, followups, on_untagged).WithContext("login");
 }
 
-Status Login(OpContext ctx, const Credentials& credentials) {
+Status Login(OpContext ctx, const auth::Credentials& credentials) {
   if (ctx.state.authenticated) return Status::Ok();
-  MH_ASSIGN_OR_RETURN(AuthMethod method, ResolveMethod(ctx, credentials));
+  MH_ASSIGN_OR_RETURN(auth::AuthMethod method, ResolveMethod(ctx, credentials));
   auto secret_source = credentials.secret;
   bool refreshed = false;
   for (;;) {
     MH_ASSIGN_OR_RETURN(std::string secret, secret_source());
     bool got_caps = false;
     Result<Outcome> outcome = ProtocolError("unreachable");
-    if (method == AuthMethod::kLoginCommand) {
+    if (method == auth::AuthMethod::kPasswordCommand) {
       outcome = LoginCommand(ctx, credentials.user, secret, &got_caps);
     } else {
-      auto mech = MakeMechanism(method, credentials.user, std::move(secret), ctx.options);
+      auto mech = auth::MakeMechanism(method, credentials.user, std::move(secret),
+                                      ctx.options.endpoint.host, ctx.options.endpoint.port);
       outcome = Authenticate(ctx, *mech, &got_caps);
     }
     std::fill(secret.begin(), secret.end(), '\0');
@@ -308,7 +280,7 @@ Status Login(OpContext ctx, const Credentials& credentials) {
     Status failure = Failure(ctx, *outcome, FailureWhat(method));
     // A rejected bearer token: either an error challenge was seen, or the
     // server (Microsoft) just said NO. One refresh, one retry.
-    if (IsOAuth(method) && failure.code() == ErrorCode::kAuth && !refreshed &&
+    if (auth::IsBearer(method) && failure.code() == ErrorCode::kAuth && !refreshed &&
         credentials.refresh) {
       refreshed = true;
       secret_source = credentials.refresh;

@@ -2,43 +2,25 @@
 // §6.2.2, SASL-IR RFC 4959) with PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER.
 #pragma once
 
-#include <functional>
 #include <span>
 #include <string>
 
+#include "engine/auth/credentials.h"
 #include "engine/core/status.h"
 #include "engine/imap/client/pipeline.h"
 #include "engine/imap/client/session.h"
 
 namespace mailhoard::imap {
 
-enum class AuthMethod {
-  kAuto,          // AUTHENTICATE PLAIN if advertised, else the LOGIN command
-  kPlain,         // AUTHENTICATE PLAIN
-  kSaslLogin,     // AUTHENTICATE LOGIN
-  kLoginCommand,  // the LOGIN command
-  kXOAuth2,       // AUTHENTICATE XOAUTH2 (Google, Microsoft)
-  kOAuthBearer,   // AUTHENTICATE OAUTHBEARER (RFC 7628)
-};
-
-struct Credentials {
-  std::string user;
-  AuthMethod method = AuthMethod::kAuto;
-  // The password or access token, fetched when needed (never stored here).
-  std::function<Result<std::string>()> secret;
-  // XOAUTH2/OAUTHBEARER: a fresh access token after the server rejected the
-  // current one; called at most once per Login, then the login is retried
-  // once. May be empty.
-  std::function<Result<std::string>()> refresh;
-};
-
-// Authenticates; on success state.capabilities holds the post-login list
+// Authenticates with any auth::AuthMethod but kApop (kAuto: AUTHENTICATE
+// PLAIN if advertised, else the LOGIN command; kPasswordCommand: the LOGIN
+// command). On success state.capabilities holds the post-login list
 // (from the tagged OK's [CAPABILITY] or a CAPABILITY command). Errors: kAuth
 // with RetryClass::kAuth for rejected credentials; transient for
 // [UNAVAILABLE] and throttling; kInvalidArgument when credentials would go
 // over plaintext without allow_plaintext_login; kUnsupported when the
 // mechanism is not offered or LOGINDISABLED forbids LOGIN.
-Status Login(OpContext ctx, const Credentials& credentials);
+Status Login(OpContext ctx, const auth::Credentials& credentials);
 
 // A command to run right after a successful login (ID, ENABLE, LIST…) and
 // its tagged outcome.
@@ -51,14 +33,14 @@ struct Followup {
 // continuation (LOGIN with quoted strings or a non-synchronising literal,
 // AUTHENTICATE PLAIN with SASL-IR), so commands may follow it in the same
 // flight (RFC 3501 §5.5) and a login costs one round trip, not several.
-bool LoginIsOneLine(OpContext ctx, const Credentials& credentials);
+bool LoginIsOneLine(OpContext ctx, const auth::Credentials& credentials);
 
 // Login, then `followups`: in the same flight as the login when
 // LoginIsOneLine, else pipelined after it. Every untagged response after
 // the login goes to `on_untagged`. The result is the login's; each
 // follow-up's own outcome is in its `status` (after a failed login they
 // are not run, or were refused by the server, and carry that failure).
-Status LoginThen(OpContext ctx, const Credentials& credentials, std::span<Followup> followups,
+Status LoginThen(OpContext ctx, const auth::Credentials& credentials, std::span<Followup> followups,
                  const UntaggedHandler& on_untagged);
 
 }  // namespace mailhoard::imap

@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "tests/engine/auth/test_util.h"
+#include "tests/engine/core/fake_clock.h"
 
 namespace mailhoard::auth {
 namespace {
 
 using namespace std::chrono_literals;
-using test::FakeClock;
+using mailhoard::testing::FakeClock;
 using test::ScriptedHttp;
 using test::TempDir;
 
@@ -30,14 +31,11 @@ struct AppFixture {
     e.client_secret = "s3cret";
     OAuthClientOptions o;
     o.account = "contoso";
-    auto c = clock;
-    o.now = [c] { return (*c)(); };
+    o.clock = clock.get();
     client = std::make_shared<OAuthClient>(e, o, std::move(h));
   }
   std::unique_ptr<AppTokenSource> Source() {
-    auto c = clock;
-    return std::make_unique<AppTokenSource>(TokenStore(dir.File("contoso.json")), client,
-                                            [c] { return (*c)(); });
+    return std::make_unique<AppTokenSource>(TokenStore(dir.File("contoso.json")), client);
   }
   void Reply(const std::string& token, int expires_in = 3600) {
     http->Reply(200, R"({"token_type":"Bearer","expires_in":)" + std::to_string(expires_in) +
@@ -78,9 +76,9 @@ TEST_CASE("app token: renewed 5 minutes before expiry, and reused across runs", 
   auto source = f.Source();
   CHECK(*source->AccessToken() == "app-1");
   CHECK(f.http->requests.size() == 1);
-  f.clock->t += 54min;
+  f.clock->Advance(54min);
   CHECK(*source->AccessToken() == "app-1");
-  f.clock->t += 2min;  // 4 minutes left
+  f.clock->Advance(2min);  // 4 minutes left
   f.Reply("app-2");
   CHECK(*source->AccessToken() == "app-2");
   CHECK(f.http->requests.size() == 2);
@@ -91,10 +89,10 @@ TEST_CASE("app token: a short-lived token is reused for half its life", "[tenant
   auto source = f.Source();
   f.Reply("app-1", 240);  // shorter than the 5-minute margin
   CHECK(*source->AccessToken() == "app-1");
-  f.clock->t += 100s;
+  f.clock->Advance(100s);
   CHECK(*source->AccessToken() == "app-1");
   CHECK(f.http->requests.size() == 1);
-  f.clock->t += 21s;
+  f.clock->Advance(21s);
   f.Reply("app-2", 240);
   CHECK(*source->AccessToken() == "app-2");
   CHECK(f.http->requests.size() == 2);
@@ -110,7 +108,7 @@ TEST_CASE("app token: a refusal right after issue is the mailbox's, not the toke
   CHECK(*source->ForceRefresh() == "app-1");
   CHECK(f.http->requests.size() == 1);
   // An older token may have been revoked: renewed.
-  f.clock->t += AppTokenSource::kTrustedAge;
+  f.clock->Advance(AppTokenSource::kTrustedAge);
   f.Reply("app-2");
   CHECK(*source->ForceRefresh() == "app-2");
   CHECK(f.http->requests.size() == 2);

@@ -144,6 +144,14 @@ std::unique_ptr<SaslMechanism> Mech(const std::string& name, const std::string& 
   return MakeOAuthBearer(user, token, "127.0.0.1", port);
 }
 
+// Real time, but a device-flow poll does not wait for its interval.
+class NoWaitClock final : public Clock {
+ public:
+  TimePoint Now() override { return RealClock().Now(); }
+  WallTime WallNow() override { return RealClock().WallNow(); }
+  void SleepFor(std::chrono::milliseconds) override {}
+};
+
 std::shared_ptr<OAuthClient> Client() {
   OAuthEndpoints e;
   e.device_url = Idp().TenantUrl("contoso") + "devicecode";
@@ -154,8 +162,8 @@ std::shared_ptr<OAuthClient> Client() {
   OAuthClientOptions o;
   o.http.allow_http = true;
   o.account = "dovecot";
-  // Device polling without real waiting.
-  o.sleep = [](std::chrono::seconds) {};
+  static NoWaitClock clock;
+  o.clock = &clock;
   return std::make_shared<OAuthClient>(e, o);
 }
 

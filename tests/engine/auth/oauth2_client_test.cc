@@ -8,12 +8,13 @@
 #include "engine/auth/oauth2_client.h"
 #include "engine/auth/token_store.h"
 #include "tests/engine/auth/test_util.h"
+#include "tests/engine/core/fake_clock.h"
 
 namespace mailhoard::auth {
 namespace {
 
 using namespace std::chrono_literals;
-using test::FakeClock;
+using mailhoard::testing::FakeClock;
 using test::ScriptedHttp;
 using test::TempDir;
 
@@ -29,13 +30,8 @@ struct Fixture {
     e.client_secret = std::move(secret);
     OAuthClientOptions o;
     o.account = "work";
-    auto c = clock;
-    o.now = [c] { return (*c)(); };
+    o.clock = clock.get();
     client = std::make_shared<OAuthClient>(e, o, std::move(h));
-  }
-  SystemClock Now() const {
-    auto c = clock;
-    return [c] { return (*c)(); };
   }
 };
 
@@ -67,7 +63,7 @@ TEST_CASE("refresh posts the grant and keeps a rotated refresh token") {
   REQUIRE(t.ok());
   CHECK(t->access_token == "at-2");
   CHECK(t->refresh_token == "rt-2");
-  CHECK(t->expires_at == f.clock->t + 3599s);
+  CHECK(t->expires_at == f.clock->WallNow() + 3599s);
   REQUIRE(f.http->requests.size() == 1);
   const auto& r = f.http->requests[0];
   CHECK(r.url == "https://login.microsoftonline.com/contoso.example/oauth2/v2.0/token");
@@ -162,18 +158,18 @@ TEST_CASE("provider serves the stored token until 5 minutes before expiry") {
   StoredToken s;
   s.access_token = "at-1";
   s.refresh_token = "rt-1";
-  s.expires_at = f.clock->t + 10min;
-  s.refresh_token_obtained_at = f.clock->t - 24h;
+  s.expires_at = f.clock->WallNow() + 10min;
+  s.refresh_token_obtained_at = f.clock->WallNow() - 24h;
   REQUIRE(store.Save(s).ok());
-  OAuthTokenProvider provider(store, f.client, f.Now());
+  OAuthTokenProvider provider(store, f.client);
 
   CHECK(*provider.AccessToken() == "at-1");
-  f.clock->t += 4min + 59s;
+  f.clock->Advance(4min + 59s);
   CHECK(*provider.AccessToken() == "at-1");
   CHECK(f.http->requests.empty());
   CHECK(*provider.RefreshTokenAge() == std::chrono::seconds(24h + 4min + 59s));
 
-  f.clock->t += 2s;  // now inside the 5-minute margin
+  f.clock->Advance(2s);  // now inside the 5-minute margin
   f.http->Reply(200, TokenJson("at-2", "rt-2"));
   CHECK(*provider.AccessToken() == "at-2");
   REQUIRE(f.http->requests.size() == 1);
@@ -181,7 +177,7 @@ TEST_CASE("provider serves the stored token until 5 minutes before expiry") {
   REQUIRE(saved.ok());
   CHECK(saved->access_token == "at-2");
   CHECK(saved->refresh_token == "rt-2");
-  CHECK(saved->refresh_token_obtained_at == f.clock->t);
+  CHECK(saved->refresh_token_obtained_at == f.clock->WallNow());
   CHECK(*provider.RefreshTokenAge() == 0s);
   CHECK(*provider.AccessToken() == "at-2");
   CHECK(f.http->requests.size() == 1);
@@ -194,9 +190,9 @@ TEST_CASE("ForceRefresh renews even a fresh token and uses the rotated refresh t
   StoredToken s;
   s.access_token = "at-1";
   s.refresh_token = "rt-1";
-  s.expires_at = f.clock->t + 1h;
+  s.expires_at = f.clock->WallNow() + 1h;
   REQUIRE(store.Save(s).ok());
-  OAuthTokenProvider provider(store, f.client, f.Now());
+  OAuthTokenProvider provider(store, f.client);
   f.http->Reply(200, TokenJson("at-2", "rt-2"));
   f.http->Reply(200, TokenJson("at-3"));
   CHECK(*provider.ForceRefresh() == "at-2");
@@ -212,13 +208,13 @@ TEST_CASE("a rotated token that cannot be saved is not handed out, the old file 
   StoredToken s;
   s.access_token = "at-1";
   s.refresh_token = "rt-1";
-  s.expires_at = f.clock->t - 1s;
+  s.expires_at = f.clock->WallNow() - 1s;
   REQUIRE(TokenStore(path).Save(s).ok());
   std::string before = test::ReadFile(path);
   TokenStore failing(path, [](SaveStep step) {
     return step == SaveStep::kRename ? IoError("injected crash before rename") : Status::Ok();
   });
-  OAuthTokenProvider provider(failing, f.client, f.Now());
+  OAuthTokenProvider provider(failing, f.client);
   f.http->Reply(200, TokenJson("at-2", "rt-2"));
   auto t = provider.AccessToken();
   REQUIRE_FALSE(t.ok());
@@ -233,9 +229,9 @@ TEST_CASE("client-credentials accounts renew with the client secret") {
   StoredToken s;
   s.grant = "client_credentials";
   s.access_token = "app-1";
-  s.expires_at = f.clock->t;
+  s.expires_at = f.clock->WallNow();
   REQUIRE(store.Save(s).ok());
-  OAuthTokenProvider provider(store, f.client, f.Now());
+  OAuthTokenProvider provider(store, f.client);
   f.http->Reply(200, TokenJson("app-2"));
   CHECK(*provider.AccessToken() == "app-2");
   CHECK(f.http->requests[0].Field("grant_type") == "client_credentials");
@@ -244,7 +240,7 @@ TEST_CASE("client-credentials accounts renew with the client secret") {
 TEST_CASE("provider without a token file says how to sign in") {
   TempDir dir;
   Fixture f;
-  OAuthTokenProvider provider(TokenStore(dir.File("none.json")), f.client, f.Now());
+  OAuthTokenProvider provider(TokenStore(dir.File("none.json")), f.client);
   auto t = provider.AccessToken();
   REQUIRE_FALSE(t.ok());
   CHECK(t.status().code() == ErrorCode::kAuth);
@@ -260,9 +256,9 @@ TEST_CASE("connections asking at once for an expired token cause one refresh") {
   StoredToken s;
   s.access_token = "at-1";
   s.refresh_token = "rt-1";
-  s.expires_at = f.clock->t - 1s;
+  s.expires_at = f.clock->WallNow() - 1s;
   REQUIRE(store.Save(s).ok());
-  OAuthTokenProvider provider(store, f.client, f.Now());
+  OAuthTokenProvider provider(store, f.client);
   f.http->Reply(200, TokenJson("at-2", "rt-2"));  // a second refresh would fail
   std::vector<std::string> got(8);
   std::vector<std::thread> threads;
@@ -302,9 +298,9 @@ TEST_CASE("device flow polling stops when cancelled") {
   auto h = std::make_unique<ScriptedHttp>();
   ScriptedHttp* http = h.get();
   OAuthClientOptions o;
-  int sleeps = 0;
-  o.sleep = [&](std::chrono::seconds) { ++sleeps; };
-  o.cancelled = [&] { return sleeps == 2; };
+  FakeClock clock;
+  o.clock = &clock;
+  o.cancelled = [&] { return clock.Sleeps() == 2; };
   OAuthClient client(MicrosoftEndpoints("common", "cid"), o, std::move(h));
   http->Reply(400, R"({"error":"authorization_pending"})");
   DeviceAuthorization d;

@@ -11,12 +11,14 @@
 #include "engine/auth/oauth2_client.h"
 #include "engine/auth/token_store.h"
 #include "tests/engine/auth/test_util.h"
+#include "tests/engine/core/fake_clock.h"
 #include "tests/support/fake_idp/fake_idp.h"
 
 namespace mailhoard::auth {
 namespace {
 
 using namespace std::chrono_literals;
+using mailhoard::testing::FakeClock;
 using mailhoard::testing::FakeIdp;
 using test::TempDir;
 
@@ -24,13 +26,6 @@ FakeIdp& Idp() {
   static FakeIdp idp;
   return idp;
 }
-
-// A fake clock that the fake sleeper advances: device polling takes no
-// real time.
-struct VirtualTime {
-  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
-  std::vector<std::chrono::seconds> sleeps;
-};
 
 OAuthEndpoints Endpoints(const std::string& tenant = "contoso",
                          std::optional<std::string> secret = std::nullopt) {
@@ -46,19 +41,14 @@ OAuthEndpoints Endpoints(const std::string& tenant = "contoso",
   return e;
 }
 
-std::shared_ptr<OAuthClient> Client(VirtualTime* vt = nullptr, OAuthEndpoints e = Endpoints()) {
+// `clock` (a FakeClock: device polling takes no real time) or the real one.
+std::shared_ptr<OAuthClient> Client(FakeClock* clock = nullptr, OAuthEndpoints e = Endpoints()) {
   OAuthClientOptions o;
   o.http.ca_file = Idp().ca_file();
   o.http.connect_timeout = 5s;
   o.http.total_timeout = 10s;
   o.account = "work";
-  if (vt) {
-    o.now = [vt] { return vt->now; };
-    o.sleep = [vt](std::chrono::seconds s) {
-      vt->sleeps.push_back(s);
-      vt->now += s;
-    };
-  }
+  if (clock) o.clock = clock;
   return std::make_shared<OAuthClient>(std::move(e), std::move(o));
 }
 
@@ -74,8 +64,8 @@ struct Reset {
 
 TEST_CASE("device flow: approved on the third poll, honouring the interval") {
   Reset reset;
-  VirtualTime vt;
-  auto client = Client(&vt);
+  FakeClock clock(std::chrono::system_clock::now());
+  auto client = Client(&clock);
   auto start = std::chrono::steady_clock::now();
   auto d = client->StartDeviceFlow();
   REQUIRE(d.ok());
@@ -88,26 +78,26 @@ TEST_CASE("device flow: approved on the third poll, honouring the interval") {
   REQUIRE(t.ok());
   CHECK(t->access_token.starts_with("at-"));
   CHECK(t->refresh_token.starts_with("rt-"));
-  CHECK(vt.sleeps == std::vector<std::chrono::seconds>{5s, 5s, 5s});
+  CHECK(clock.Slept() == std::vector<std::chrono::milliseconds>{5s, 5s, 5s});
   CHECK(std::chrono::steady_clock::now() - start < 5s);  // no real waiting
 }
 
 TEST_CASE("device flow: slow_down adds 5 seconds to the interval") {
   Reset reset(R"({"slow_down_once":true})");
-  VirtualTime vt;
-  auto client = Client(&vt);
+  FakeClock clock(std::chrono::system_clock::now());
+  auto client = Client(&clock);
   auto d = client->StartDeviceFlow();
   REQUIRE(d.ok());
   auto t = client->PollDeviceFlow(*d);
   REQUIRE(t.ok());
-  CHECK(vt.sleeps == std::vector<std::chrono::seconds>{5s, 10s, 10s});
+  CHECK(clock.Slept() == std::vector<std::chrono::milliseconds>{5s, 10s, 10s});
 }
 
 TEST_CASE("device flow: expired_token and access_denied are plain-words kAuth errors") {
   {
     Reset reset(R"({"device_expire":true})");
-    VirtualTime vt;
-    auto client = Client(&vt);
+    FakeClock clock(std::chrono::system_clock::now());
+    auto client = Client(&clock);
     auto t = client->PollDeviceFlow(*client->StartDeviceFlow());
     REQUIRE_FALSE(t.ok());
     CHECK(t.status().code() == ErrorCode::kAuth);
@@ -115,8 +105,8 @@ TEST_CASE("device flow: expired_token and access_denied are plain-words kAuth er
   }
   {
     Reset reset(R"({"device_deny":true})");
-    VirtualTime vt;
-    auto client = Client(&vt);
+    FakeClock clock(std::chrono::system_clock::now());
+    auto client = Client(&clock);
     auto t = client->PollDeviceFlow(*client->StartDeviceFlow());
     REQUIRE_FALSE(t.ok());
     CHECK(t.status().code() == ErrorCode::kAuth);
@@ -126,18 +116,18 @@ TEST_CASE("device flow: expired_token and access_denied are plain-words kAuth er
 
 TEST_CASE("device flow: gives up when expires_in passes on the clock") {
   Reset reset(R"({"approve_after_polls":1000,"expires_in":12})");
-  VirtualTime vt;
-  auto client = Client(&vt);
+  FakeClock clock(std::chrono::system_clock::now());
+  auto client = Client(&clock);
   auto t = client->PollDeviceFlow(*client->StartDeviceFlow());
   REQUIRE_FALSE(t.ok());
   CHECK(t.status().message().find("code expired") != std::string::npos);
-  CHECK(vt.sleeps.size() == 3);
+  CHECK(clock.Sleeps() == 3);
 }
 
 // Signs in through the device flow and stores the result.
 std::string SignIn(TokenStore& store) {
-  VirtualTime vt;
-  auto client = Client(&vt);
+  FakeClock clock(std::chrono::system_clock::now());
+  auto client = Client(&clock);
   auto d = client->StartDeviceFlow();
   REQUIRE(d.ok());
   Idp().Control(R"({"approve_after_polls":1})");
@@ -339,7 +329,8 @@ TEST_CASE("plain http is refused unless allowed") {
   FakeIdp plain(testing::FakeIdpOptions{.tls = false});
   OAuthEndpoints e = Endpoints();
   e.token_url = plain.TenantUrl("contoso") + "token";
-  OAuthClient client(e, OAuthClientOptions{});
+  OAuthClientOptions o;
+  OAuthClient client(e, o);
   auto t = client.Refresh("rt");
   REQUIRE_FALSE(t.ok());
   CHECK(t.status().code() == ErrorCode::kInvalidArgument);

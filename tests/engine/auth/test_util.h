@@ -1,5 +1,5 @@
-// Helpers shared by the auth tests: a temp directory, a scripted HttpClient
-// and a fake clock.
+// Helpers shared by the auth tests: a temp directory and a scripted
+// HttpClient (the fake clock is tests/engine/core/fake_clock.h).
 #pragma once
 
 #include <sys/stat.h>
@@ -73,12 +73,6 @@ class ScriptedHttp final : public HttpClient {
     return r;
   }
   Result<HttpResponse> Get(const std::string& url) override { return PostForm(url, {}); }
-};
-
-struct FakeClock {
-  std::chrono::system_clock::time_point t =
-      std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-  std::chrono::system_clock::time_point operator()() const { return t; }
 };
 
 }  // namespace mailhoard::auth::test

@@ -10,14 +10,33 @@ namespace mailhoard::testing {
 
 class FakeClock final : public Clock {
  public:
+  // Wall time starts in 2027, or where a test needs it (a real server's
+  // idea of now, for tokens it checks).
+  explicit FakeClock(WallTime wall = WallTime(std::chrono::seconds(1'800'000'000))) : wall_(wall) {}
+
   TimePoint Now() override {
     std::lock_guard<std::mutex> lock(mu_);
     return now_;
   }
+  WallTime WallNow() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return wall_;
+  }
   void SleepFor(std::chrono::milliseconds d) override {
     std::lock_guard<std::mutex> lock(mu_);
     now_ += d;
+    wall_ += d;
     slept_.push_back(d);
+  }
+  // Time passing while the code under test is not sleeping.
+  void Advance(std::chrono::milliseconds d) {
+    std::lock_guard<std::mutex> lock(mu_);
+    now_ += d;
+    wall_ += d;
+  }
+  std::vector<std::chrono::milliseconds> Slept() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return slept_;
   }
   std::chrono::milliseconds TotalSlept() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -33,6 +52,7 @@ class FakeClock final : public Clock {
  private:
   std::mutex mu_;
   TimePoint now_{std::chrono::hours(1)};
+  WallTime wall_;
   std::vector<std::chrono::milliseconds> slept_;
 };
 

@@ -35,8 +35,8 @@ ClientOptions Options(DovecotServer& d, net::TlsMode mode) {
   return o;
 }
 
-Credentials Password(const TestUser& u, AuthMethod method = AuthMethod::kAuto) {
-  Credentials c;
+auth::Credentials Password(const TestUser& u, auth::AuthMethod method = auth::AuthMethod::kAuto) {
+  auth::Credentials c;
   c.user = u.name;
   c.method = method;
   std::string pw = u.password;
@@ -65,8 +65,8 @@ TEST_CASE("login by LOGIN, AUTHENTICATE PLAIN and AUTHENTICATE LOGIN over IMAPS 
   auto& d = DovecotServer::Shared();
   TestUser u = d.CreateUser();
   for (net::TlsMode mode : {net::TlsMode::kImplicit, net::TlsMode::kStartTls}) {
-    for (AuthMethod m : {AuthMethod::kLoginCommand, AuthMethod::kPlain, AuthMethod::kSaslLogin,
-                         AuthMethod::kAuto}) {
+    for (auth::AuthMethod m : {auth::AuthMethod::kPasswordCommand, auth::AuthMethod::kPlain,
+                               auth::AuthMethod::kLogin, auth::AuthMethod::kAuto}) {
       INFO("mode " << static_cast<int>(mode) << " method " << static_cast<int>(m));
       auto c = ImapClient::Connect(Options(d, mode));
       REQUIRE(c.ok());
@@ -541,7 +541,7 @@ TEST_CASE("a SASL response Dovecot refuses ends in an error, not a hang", "[inte
   auto c = ImapClient::Connect(o);
   REQUIRE(c.ok());
   auto start = std::chrono::steady_clock::now();
-  Status s = (*c)->Login(Password(u, AuthMethod::kPlain));
+  Status s = (*c)->Login(Password(u, auth::AuthMethod::kPlain));
   CHECK_FALSE(s.ok());
   CHECK(std::chrono::steady_clock::now() - start < 9s);
   INFO(s.ToString());

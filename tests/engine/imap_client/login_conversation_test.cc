@@ -8,9 +8,9 @@ namespace {
 
 using mailhoard::testing::StartTls;
 
-Credentials Password(std::string user, std::string password,
-                     AuthMethod method = AuthMethod::kAuto) {
-  Credentials c;
+auth::Credentials Password(std::string user, std::string password,
+                           auth::AuthMethod method = auth::AuthMethod::kAuto) {
+  auth::Credentials c;
   c.user = std::move(user);
   c.method = method;
   c.secret = [password]() -> Result<std::string> { return password; };
@@ -60,7 +60,8 @@ TEST_CASE("LOGIN sends an 8-bit password as a synchronising literal") {
        Server("+ OK\r\n"), Client("p\xc3\xa4ssword\r\n"), Server("A1 OK Logged in\r\n"),
        Client("A2 CAPABILITY\r\n"), Server("* CAPABILITY IMAP4rev1 IDLE\r\nA2 OK done\r\n")});
   REQUIRE(s.client);
-  REQUIRE(s.client->Login(Password("joe", "p\xc3\xa4ssword", AuthMethod::kLoginCommand)).ok());
+  REQUIRE(
+      s.client->Login(Password("joe", "p\xc3\xa4ssword", auth::AuthMethod::kPasswordCommand)).ok());
   CHECK(s.client->capabilities().Has("IDLE"));
   CHECK(s.script->Done().ok());
 }
@@ -70,7 +71,7 @@ TEST_CASE("LOGIN uses a non-synchronising literal with LITERAL+") {
                             Client("A1 LOGIN \"joe\" {4+}\r\na\r\nb\r\n"),
                             Server("A1 OK [CAPABILITY IMAP4rev1] ok\r\n")});
   REQUIRE(s.client);
-  REQUIRE(s.client->Login(Password("joe", "a\r\nb", AuthMethod::kLoginCommand)).ok());
+  REQUIRE(s.client->Login(Password("joe", "a\r\nb", auth::AuthMethod::kPasswordCommand)).ok());
   CHECK(s.script->Done().ok());
 }
 
@@ -79,7 +80,8 @@ TEST_CASE("a NO instead of the literal's go-ahead stops the command") {
                             Client("A1 LOGIN \"joe\" {9}\r\n"),
                             Server("A1 NO [AUTHENTICATIONFAILED] nope\r\n")});
   REQUIRE(s.client);
-  Status st = s.client->Login(Password("joe", "p\xc3\xa4ssword", AuthMethod::kLoginCommand));
+  Status st =
+      s.client->Login(Password("joe", "p\xc3\xa4ssword", auth::AuthMethod::kPasswordCommand));
   CHECK(st.code() == ErrorCode::kAuth);
   CHECK(s.script->Done().ok());
 }
@@ -102,7 +104,7 @@ TEST_CASE("AUTHENTICATE PLAIN without SASL-IR waits for the empty challenge") {
                             Client("AGpvZQBzZWNyZXQ=\r\n"),
                             Server("A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n")});
   REQUIRE(s.client);
-  REQUIRE(s.client->Login(Password("joe", "secret", AuthMethod::kPlain)).ok());
+  REQUIRE(s.client->Login(Password("joe", "secret", auth::AuthMethod::kPlain)).ok());
   CHECK(s.script->Done().ok());
 }
 
@@ -113,7 +115,7 @@ TEST_CASE("AUTHENTICATE LOGIN answers the username and password prompts") {
                        Client("am9l\r\n"), Server("+ UGFzc3dvcmQ6\r\n"), Client("c2VjcmV0\r\n"),
                        Server("A1 OK [CAPABILITY IMAP4rev1] Logged in\r\n")});
   REQUIRE(s.client);
-  REQUIRE(s.client->Login(Password("joe", "secret", AuthMethod::kSaslLogin)).ok());
+  REQUIRE(s.client->Login(Password("joe", "secret", auth::AuthMethod::kLogin)).ok());
   CHECK(s.script->Done().ok());
 }
 
@@ -149,8 +151,8 @@ TEST_CASE("plaintext login needs allow_plaintext_login") {
   CHECK(s.script->written().empty());  // nothing secret went out
 }
 
-Credentials OAuth(int* refreshes, AuthMethod method = AuthMethod::kXOAuth2) {
-  Credentials c;
+auth::Credentials OAuth(int* refreshes, auth::AuthMethod method = auth::AuthMethod::kXOAuth2) {
+  auth::Credentials c;
   c.user = "joe@example.com";
   c.method = method;
   c.secret = []() -> Result<std::string> { return std::string("old-token"); };
@@ -283,7 +285,7 @@ TEST_CASE("trace shows commands and responses but never passwords or tokens") {
         o);
     REQUIRE(s.client);
     CHECK_FALSE(s.client->Login(Password("joe", "hunter2")).ok());
-    REQUIRE(s.client->Login(Password("joe", "hunter2", AuthMethod::kSaslLogin)).ok());
+    REQUIRE(s.client->Login(Password("joe", "hunter2", auth::AuthMethod::kLogin)).ok());
     CHECK(trace.All().find("C: A1 AUTHENTICATE PLAIN <redacted>") != std::string::npos);
     CHECK(trace.All().find("am9l") == std::string::npos);
   }
@@ -326,7 +328,7 @@ TEST_CASE("OAUTHBEARER error challenge is answered with ^A, then refresh and ret
                             Server("A2 OK [CAPABILITY IMAP4rev1] ok\r\n")});
   REQUIRE(s.client);
   int refreshes = 0;
-  REQUIRE(s.client->Login(OAuth(&refreshes, AuthMethod::kOAuthBearer)).ok());
+  REQUIRE(s.client->Login(OAuth(&refreshes, auth::AuthMethod::kOAuthBearer)).ok());
   CHECK(refreshes == 1);
   CHECK(s.script->Done().ok());
 }
@@ -337,7 +339,7 @@ TEST_CASE("XOAUTH2 without a refresh source fails kAuth after the first NO") {
                             Server("A1 NO AUTHENTICATE failed.\r\n")});
   REQUIRE(s.client);
   int refreshes = 0;
-  Credentials c = OAuth(&refreshes);
+  auth::Credentials c = OAuth(&refreshes);
   c.refresh = nullptr;
   Status st = s.client->Login(c);
   CHECK(st.code() == ErrorCode::kAuth);

@@ -53,9 +53,9 @@ inline Scripted ConnectScripted(std::vector<mailhoard::testing::ScriptStep> step
   return s;
 }
 
-inline Credentials Password(std::string user, std::string password,
-                            AuthMethod method = AuthMethod::kAuto) {
-  Credentials c;
+inline auth::Credentials Password(std::string user, std::string password,
+                                  auth::AuthMethod method = auth::AuthMethod::kAuto) {
+  auth::Credentials c;
   c.user = std::move(user);
   c.method = method;
   c.secret = [password]() -> Result<std::string> { return password; };

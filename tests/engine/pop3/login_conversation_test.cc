@@ -65,7 +65,7 @@ TEST_CASE("STLS upgrades and forgets the capabilities learnt in plaintext") {
   CHECK(s.client->is_tls());
   CHECK_FALSE(s.client->capabilities().stls);
   CHECK(s.client->capabilities().uidl);
-  REQUIRE(s.client->Login(Password("joe", "secret", AuthMethod::kUserPass)).ok());
+  REQUIRE(s.client->Login(Password("joe", "secret", auth::AuthMethod::kPasswordCommand)).ok());
   CHECK(s.script->Done().ok());
 }
 
@@ -154,7 +154,7 @@ TEST_CASE("APOP digest as in RFC 1939 §7") {
   steps.push_back(Server("+OK maildrop has 1 message (369 octets)\r\n"));
   auto s = ConnectScripted(steps, Plaintext(&trace));
   REQUIRE(s.client);
-  REQUIRE(s.client->Login(Password("mrose", "tanstaaf", AuthMethod::kApop)).ok());
+  REQUIRE(s.client->Login(Password("mrose", "tanstaaf", auth::AuthMethod::kApop)).ok());
   CHECK(trace.All().find("c4c9334b") == std::string::npos);
   CHECK(s.script->Done().ok());
 }
@@ -180,7 +180,7 @@ TEST_CASE("AUTH LOGIN answers the server's challenges") {
   steps.push_back(Server("+OK\r\n"));
   auto s = ConnectScripted(steps, Plaintext());
   REQUIRE(s.client);
-  REQUIRE(s.client->Login(Password("joe", "pw", AuthMethod::kLogin)).ok());
+  REQUIRE(s.client->Login(Password("joe", "pw", auth::AuthMethod::kLogin)).ok());
   CHECK(s.script->Done().ok());
 }
 
@@ -198,7 +198,7 @@ TEST_CASE("AUTH XOAUTH2 with a long token waits for the empty challenge (RFC 503
   steps.push_back(Server("+OK User successfully authenticated.\r\n"));
   auto s = ConnectScripted(steps, Plaintext(&trace));
   REQUIRE(s.client);
-  REQUIRE(s.client->Login(Password("joe@example.com", token, AuthMethod::kXOAuth2)).ok());
+  REQUIRE(s.client->Login(Password("joe@example.com", token, auth::AuthMethod::kXOAuth2)).ok());
   CHECK(trace.All().find("tttt") == std::string::npos);
   CHECK(s.script->Done().ok());
 }
@@ -220,7 +220,7 @@ TEST_CASE("AUTH XOAUTH2: a rejected token is refreshed once and retried") {
   steps.push_back(Server("+OK\r\n"));
   auto s = ConnectScripted(steps, Plaintext());
   REQUIRE(s.client);
-  Credentials c = Password("joe", "old", AuthMethod::kXOAuth2);
+  auth::Credentials c = Password("joe", "old", auth::AuthMethod::kXOAuth2);
   int refreshed = 0;
   c.refresh = [&]() -> Result<std::string> {
     ++refreshed;
@@ -240,7 +240,7 @@ TEST_CASE("AUTH OAUTHBEARER sends the RFC 7628 initial response") {
   steps.push_back(Server("+OK\r\n"));
   auto s = ConnectScripted(steps, Plaintext());
   REQUIRE(s.client);
-  REQUIRE(s.client->Login(Password("joe", "tok", AuthMethod::kOAuthBearer)).ok());
+  REQUIRE(s.client->Login(Password("joe", "tok", auth::AuthMethod::kOAuthBearer)).ok());
   CHECK(s.script->Done().ok());
 }
 
@@ -258,7 +258,7 @@ TEST_CASE("bytes after the STLS go-ahead are refused (command injection)") {
 TEST_CASE("AUTH with a mechanism the server does not list is refused locally") {
   auto s = ConnectScripted(Hello("SASL PLAIN\r\n"), Plaintext());
   REQUIRE(s.client);
-  Status st = s.client->Login(Password("joe", "tok", AuthMethod::kOAuthBearer));
+  Status st = s.client->Login(Password("joe", "tok", auth::AuthMethod::kOAuthBearer));
   CHECK(st.code() == ErrorCode::kUnsupported);
   CHECK(s.script->written() == "CAPA\r\n");
 }

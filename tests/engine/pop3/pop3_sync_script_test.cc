@@ -34,7 +34,7 @@ struct ScriptedAccount {
     o.client.connect.tls = net::TlsMode::kNone;
     o.client.allow_plaintext_login = true;
     o.client.max_message_line = 1000;
-    o.credentials = Password("joe", "pw", AuthMethod::kUserPass);
+    o.credentials = Password("joe", "pw", auth::AuthMethod::kPasswordCommand);
     o.mode = mode;
     o.retry.attempts = 1;
     o.on_warning = [this](std::string_view w) { warnings.emplace_back(w); };

@@ -70,7 +70,7 @@ struct PushFixture {
     client.allow_plaintext_login = port != 0;  // the proxy: loopback only
     client.connect.tls_options.ca_file = server.ca_file();
     client.connect.io_timeout = std::chrono::seconds(20);
-    imap::Credentials creds;
+    auth::Credentials creds;
     creds.user = target.name;
     std::string password = target.password;
     creds.secret = [password]() -> Result<std::string> { return password; };
