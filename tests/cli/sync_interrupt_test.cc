@@ -76,18 +76,32 @@ bool HasIndexOpen(pid_t pid) {
   return false;
 }
 
+// Whether child `pid` has exited (a zombie until CliHarness::Wait reaps it).
+bool Exited(pid_t pid) {
+  std::string stat = testing::ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = stat.rfind(')');
+  return paren == std::string::npos || stat.compare(paren + 1, 2, " Z") == 0;
+}
+
 // Waits until the sync `pid` has written `n` message files that were not
 // there when it started (`before`); n == 0: until it has opened the index.
+// False if it exited first.
 bool WaitForProgress(pid_t pid, const CliHarness& h, const std::set<std::string>& before,
                      size_t n) {
-  return mailhoard::testing::WaitUntil(
+  auto reached = [&] {
+    if (n == 0) return HasIndexOpen(pid);
+    size_t fresh = 0;
+    for (const auto& f : MessageFiles(h)) fresh += before.count(f) == 0;
+    return fresh >= n;
+  };
+  bool done = false;
+  mailhoard::testing::WaitUntil(
       [&] {
-        if (n == 0) return HasIndexOpen(pid);
-        size_t fresh = 0;
-        for (const auto& f : MessageFiles(h)) fresh += before.count(f) == 0;
-        return fresh >= n;
+        done = reached();
+        return done || Exited(pid);
       },
       mailhoard::testing::kEventDeadline, std::chrono::milliseconds(2));
+  return done;
 }
 
 // The account is synced through `proxy` (slowed down), checked and completed
