@@ -296,6 +296,16 @@ Status Archive::AdoptOrphans(ArchiveFolder* folder, uint32_t uidvalidity) {
   }
   maildir::FileSystem* fs = options_.fs ? options_.fs : maildir::DefaultFileSystem();
   std::string dir = maildir_->FolderDir(folder->local_path);
+  // A file may be in cur/ only because a crashed run renamed it there and
+  // died before fsyncing the directory: its entry must be durable before a
+  // row that points at it commits, or a power cut leaves a row without file.
+  if (options_.durability != maildir::Durability::kNone) {
+    std::set<std::string> subdirs;
+    for (const maildir::FoundMessage& found : report.messages) {
+      if (!known.count(found.uid)) subdirs.insert(found.subdir);
+    }
+    for (const std::string& sub : subdirs) MH_RETURN_IF_ERROR(fs->SyncDir(dir + "/" + sub));
+  }
   for (const maildir::FoundMessage& found : report.messages) {
     if (known.count(found.uid)) continue;
     // A file that reached cur/ before a crash: read it once to describe it,

@@ -134,19 +134,25 @@ Status Maildir::SyncBatch() {
 }
 
 // mkdir -p, bottom-up on demand: the common case (everything exists) costs
-// one mkdir per level and no stat.
-Status Maildir::CreateDirs(const std::string& path, bool* created) {
+// one mkdir per level and no stat. A directory made here is fsynced in its
+// parent, and that parent in its own: the parent may be the last directory
+// a crashed run made, whose entry was never fsynced (a crashed run fsyncs
+// each mkdir before the next, so only its last one can be missing). With
+// `sync_existing`, a directory found already there is fsynced in its parent
+// for the same reason.
+Status Maildir::CreateDirs(const std::string& path, bool* created, bool sync_existing) {
   Result<bool> r = fs_->CreateDir(path);
   if (!r.ok() && IsNotFound(r.status()) && Parent(path) != path) {
     bool parent_created = false;
-    MH_RETURN_IF_ERROR(CreateDirs(Parent(path), &parent_created));
+    MH_RETURN_IF_ERROR(CreateDirs(Parent(path), &parent_created, false));
     r = fs_->CreateDir(path);
   }
   if (!r.ok()) return r.status();
   *created = *r;
-  if (*r && options_.durability != Durability::kNone) {
-    MH_RETURN_IF_ERROR(fs_->SyncDir(Parent(path)));
-  }
+  if (options_.durability == Durability::kNone || Parent(path) == path) return Status::Ok();
+  if (*r || sync_existing) MH_RETURN_IF_ERROR(fs_->SyncDir(Parent(path)));
+  const std::string grandparent = Parent(Parent(path));
+  if (*r && grandparent != Parent(path)) MH_RETURN_IF_ERROR(fs_->SyncDir(grandparent));
   return Status::Ok();
 }
 
@@ -157,14 +163,22 @@ Status Maildir::EnsureFolder(const std::string& folder) {
     return InvalidArgument("folder path \"" + folder + "\" leaves the account root");
   }
   std::string dir = FolderDir(folder);
+  // kFull fsyncs each message into cur/ and records it at once, with no
+  // syncfs to cover the directories above: a folder left by a crashed run
+  // between its mkdir and the fsync of its parent is made durable here, at
+  // two directory fsyncs per folder opened. (kBatch: the syncfs before a
+  // batch commits covers them.)
+  const bool full = options_.durability == Durability::kFull;
   bool created = false;
-  MH_RETURN_IF_ERROR(CreateDirs(dir, &created));
+  MH_RETURN_IF_ERROR(CreateDirs(dir, &created, /*sync_existing=*/full));
   bool any = false;
   for (const char* sub : kSubdirs) {
     MH_ASSIGN_OR_RETURN(bool made, fs_->CreateDir(dir + "/" + sub));
     any = any || made;
   }
-  if (any && options_.durability != Durability::kNone) MH_RETURN_IF_ERROR(fs_->SyncDir(dir));
+  if ((any || full) && options_.durability != Durability::kNone) {
+    MH_RETURN_IF_ERROR(fs_->SyncDir(dir));
+  }
   return Status::Ok();
 }
 

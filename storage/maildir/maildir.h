@@ -94,7 +94,9 @@ class Maildir {
 
   // Creates the root, the folder's directories and its cur/ new/ tmp/ as
   // needed; a directory entry created is fsynced in its parent (unless
-  // kNone). Idempotent, so a crash half-way is repaired by the next call.
+  // kNone). Idempotent, so a crash half-way is repaired by the next call;
+  // with kFull the folder's own directories are fsynced again on each call,
+  // as one a crashed run made may not be durable yet.
   Status EnsureFolder(const std::string& folder);
 
   // A writer for a new message of `folder` (which must exist). `line_endings`
@@ -142,7 +144,7 @@ class Maildir {
   // kBatch: syncfs, then the deferred renames. Run before any operation that
   // may touch a message of the current batch.
   Status PublishPending();
-  Status CreateDirs(const std::string& path, bool* created);
+  Status CreateDirs(const std::string& path, bool* created, bool sync_existing);
   std::string MessageName(const std::string& unique, uint32_t uid, uint64_t size,
                           MaildirFlags flags) const;
   Result<std::string> CopyMessage(const std::string& from, const std::string& to_folder,

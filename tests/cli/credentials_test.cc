@@ -61,6 +61,8 @@ TEST_CASE("password_cmd: empty output, missing command, signal, timeout", "[cred
             .status()
             .message()
             .find("killed by signal 9") != std::string::npos);
+  // The command's `sleep 5` is the behaviour under test (a secret command
+  // that hangs past command_timeout), not a wait for something to happen.
   SecretOptions quick;
   quick.command_timeout = std::chrono::milliseconds(200);
   Result<std::string> s = ResolveSecret(

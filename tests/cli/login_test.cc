@@ -8,10 +8,10 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "tests/cli/cli_harness.h"
 #include "tests/support/fake_idp/fake_idp.h"
+#include "tests/support/wait_until.h"
 
 namespace mailhoard::cli {
 namespace {
@@ -178,23 +178,31 @@ TEST_CASE("login runs the device flow: prints the code, polls, stores the token"
 }
 
 TEST_CASE("login: Ctrl-C ends a device flow that waits, storing nothing", "[integration]") {
-  OAuthWorld w(R"({"interval": 1, "approve_after_polls": 1000})");
-  TempDir out;
+  // A poll interval far longer than the check below: ending "at once" must
+  // not be mistaken for ending at the next poll.
+  OAuthWorld w(R"({"interval": 60, "approve_after_polls": 1000})");
+  const std::string err_file = w.dir / "login.err";
   std::vector<std::string> argv = w.Argv(w.Config("device"), "test-secret");
   std::string cmd;
   for (const auto& a : argv) cmd += "'" + a + "' ";
   // exec: the shell's pid is mailhoard's, so the signal reaches it.
   pid_t pid = fork();
   if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", ("exec " + cmd + ">/dev/null 2>/dev/null").c_str(), nullptr);
+    execl("/bin/sh", "sh", "-c", ("exec " + cmd + ">/dev/null 2>'" + err_file + "'").c_str(),
+          nullptr);
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  // The prompt is printed after the handler is installed: from then on a
+  // SIGINT is a Ctrl-C, not the default action killing a half-started process.
+  const std::string prompt = "Waiting for the sign-in; Ctrl-C cancels.";
+  std::string err = mailhoard::testing::WaitForFileContaining(err_file, prompt);
+  INFO(err);
+  CHECK(err.find(prompt) != std::string::npos);
   kill(pid, SIGINT);
   auto started = std::chrono::steady_clock::now();
   int code = testing::CliHarness::Wait(pid);
   CHECK(code == 77);
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
   CHECK_FALSE(std::filesystem::exists(w.TokenPath()));
 }
 
@@ -212,15 +220,13 @@ TEST_CASE("login runs the authorization code flow with a loopback redirect", "[i
           nullptr);
     _exit(127);
   }
-  std::string url;
-  for (int i = 0; i < 100 && url.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::string err = ReadFileOrEmpty(err_file);
-    size_t at = err.find("  http://");
-    size_t end = at == std::string::npos ? at : err.find('\n', at);
-    if (end != std::string::npos) url = err.substr(at + 2, end - at - 2);
-  }
-  REQUIRE_FALSE(url.empty());
+  // The URL line is complete once the wait for the browser is announced.
+  std::string err = mailhoard::testing::WaitForFileContaining(err_file, "Waiting for the browser");
+  INFO(err);
+  size_t at = err.find("  http://");
+  size_t end = at == std::string::npos ? at : err.find('\n', at);
+  REQUIRE(end != std::string::npos);
+  std::string url = err.substr(at + 2, end - at - 2);
   CHECK(url.find("code_challenge_method=S256") != std::string::npos);
   std::string redirect = w.idp.FollowAuthorize(url);  // the browser signs in
   REQUIRE(redirect.rfind("http://127.0.0.1:", 0) == 0);

@@ -7,11 +7,13 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
-#include <thread>
+#include <set>
 
+#include "storage/index/index.h"
 #include "tests/cli/cli_harness.h"
 #include "tests/support/corpus.h"
 #include "tests/support/tcp_proxy.h"
+#include "tests/support/wait_until.h"
 
 namespace mailhoard::cli {
 namespace {
@@ -29,19 +31,77 @@ void LoadMail(CliHarness& h, size_t messages, uint64_t seed) {
   mailhoard::testing::LoadCorpus(h.server(), h.user().name, o);
 }
 
-// Waits (up to two minutes) until a message file is in the archive.
-bool WaitForArchivedMessage(const CliHarness& h) {
+constexpr size_t kMessages = 300;
+
+// Message files in the account's tmp/ and cur/ directories: what a run has
+// received so far. With durability "batch" a message waits in tmp/ until the
+// batch is committed (at the end of a run this size), so cur/ alone would
+// show nothing until the run is almost over.
+std::set<std::string> MessageFiles(const CliHarness& h) {
   namespace fs = std::filesystem;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(h.account_dir(), ec), end; !ec && it != end;
-         it.increment(ec)) {
-      if (it->path().parent_path().filename() == "cur") return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::set<std::string> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(h.account_dir(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string sub = it->path().parent_path().filename().string();
+    if (sub == "tmp" || sub == "cur") files.insert(it->path().string());
+  }
+  return files;
+}
+
+// Messages the index has committed (0 before the index exists).
+size_t CommittedMessages(const CliHarness& h) {
+  index::IndexOptions o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  auto idx = index::Index::Open(h.account_dir() + "/.mailhoard.sqlite", o);
+  if (!idx.ok()) return 0;
+  size_t n = 0;
+  Status s = (*idx)->ForEachMessageFile([&](const index::MessageFile&) {
+    ++n;
+    return Status::Ok();
+  });
+  return s.ok() ? n : 0;
+}
+
+// Whether process `pid` (a sync of one account) holds its index open.
+bool HasIndexOpen(pid_t pid) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::error_code link_ec;
+    if (fs::read_symlink(it->path(), link_ec).filename() == ".mailhoard.sqlite") return true;
   }
   return false;
+}
+
+// Whether child `pid` has exited (a zombie until CliHarness::Wait reaps it).
+bool Exited(pid_t pid) {
+  std::string stat = testing::ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = stat.rfind(')');
+  return paren == std::string::npos || stat.compare(paren + 1, 2, " Z") == 0;
+}
+
+// Waits until the sync `pid` has written `n` message files that were not
+// there when it started (`before`); n == 0: until it has opened the index.
+// False if it exited first.
+bool WaitForProgress(pid_t pid, const CliHarness& h, const std::set<std::string>& before,
+                     size_t n) {
+  auto reached = [&] {
+    if (n == 0) return HasIndexOpen(pid);
+    size_t fresh = 0;
+    for (const auto& f : MessageFiles(h)) fresh += before.count(f) == 0;
+    return fresh >= n;
+  };
+  bool done = false;
+  mailhoard::testing::WaitUntil(
+      [&] {
+        done = reached();
+        return done || Exited(pid);
+      },
+      mailhoard::testing::kEventDeadline, std::chrono::milliseconds(2));
+  return done;
 }
 
 // The account is synced through `proxy` (slowed down), checked and completed
@@ -64,12 +124,12 @@ TEST_CASE("SIGTERM mid-sync stops cleanly, and the next sync completes it byte-e
   DovecotServer& server = DovecotServer::Shared();
   TcpProxy proxy(server.imap_port(), {std::chrono::milliseconds(15)});
   CliHarness h(server, proxy.port(), "connections = 1\n");
-  LoadMail(h, 300, 7);
+  LoadMail(h, kMessages, 7);
   pid_t pid = h.Start({"sync"});
-  // Mid-sync means after the first message landed, not after a fixed time:
+  // Mid-sync means after the first message arrived, not after a fixed time:
   // on a loaded machine (ctest -j, ASan) the process may not even have set
   // up its signal handling after a second.
-  bool started = WaitForArchivedMessage(h);
+  bool started = WaitForProgress(pid, h, {}, 1);
   kill(pid, SIGTERM);
   int code = CliHarness::Wait(pid);
   CHECK(started);
@@ -79,20 +139,38 @@ TEST_CASE("SIGTERM mid-sync stops cleanly, and the next sync completes it byte-e
   ExpectCompletes(h);
 }
 
-// Two kills per archive: a killed run, then a killed resume, each `delay_ms`
-// after it started; then a full run must complete the archive exactly.
-void KilledTwiceThenCompletes(int delay_ms) {
+// Where a run is killed: once it has written `first` messages, and its
+// resume once that has written `second` (0: as soon as the index is open,
+// before any message). `keys` go into the account's config.
+struct KillPoints {
+  size_t first;
+  size_t second;
+  std::string keys;
+};
+
+// Two kills per archive: a killed run, then a killed resume; then a full run
+// must complete the archive exactly. Each kill must land mid-run: the process
+// dies of the SIGKILL (it had not exited) and the index does not yet hold
+// every message; otherwise the re-run would check nothing.
+void KilledTwiceThenCompletes(const KillPoints& at) {
   DovecotServer& server = DovecotServer::Shared();
   TcpProxy proxy(server.imap_port(), {std::chrono::milliseconds(5)});
-  CliHarness h(server, proxy.port());
-  LoadMail(h, 300, 11);
-  for (int round = 0; round < 2; ++round) {
+  CliHarness h(server, proxy.port(), at.keys);
+  LoadMail(h, kMessages, 11);
+  for (size_t n : {at.first, at.second}) {
+    const std::set<std::string> before = MessageFiles(h);
     pid_t pid = h.Start({"-q", "sync"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    const bool reached = WaitForProgress(pid, h, before, n);
     kill(pid, SIGKILL);
-    CliHarness::Wait(pid);
+    const int code = CliHarness::Wait(pid);
+    INFO("killed after " << n << " messages; " << testing::ReadFileOrEmpty(h.dir() / "bg.err"));
+    REQUIRE(reached);
+    REQUIRE(code == 128 + SIGKILL);
+    const size_t committed = CommittedMessages(h);
+    INFO(committed << " messages committed");
+    REQUIRE(committed < kMessages);
   }
-  h.WriteConfig(0);
+  h.WriteConfig(0, at.keys);
   CommandResult resumed = h.Run({"sync"});
   INFO(resumed.out << resumed.err);
   CHECK(resumed.exit_code == 0);
@@ -106,38 +184,41 @@ void KilledTwiceThenCompletes(int delay_ms) {
 }
 
 // One test case per kill point (10-30 s each, most of it waiting on the
-// slowed link and Dovecot), so that ctest runs them side by side.
-TEST_CASE("SIGKILL 100 ms into a sync and its resume: a re-run completes it exactly",
+// slowed link and Dovecot), so that ctest runs them side by side. Points
+// are counted in messages, not milliseconds: a loaded machine shifts time,
+// not the order of events. Durability "full" renames each message into cur/
+// at once, so its resumes adopt files the index never recorded.
+TEST_CASE("SIGKILL before the first message and in its resume: a re-run completes it exactly",
           "[integration]") {
-  KilledTwiceThenCompletes(100);
+  KilledTwiceThenCompletes({0, 0, ""});
 }
-TEST_CASE("SIGKILL 250 ms into a sync and its resume: a re-run completes it exactly",
+TEST_CASE("SIGKILL after 1 message and 1 in its resume: a re-run completes it exactly",
           "[integration]") {
-  KilledTwiceThenCompletes(250);
+  KilledTwiceThenCompletes({1, 1, ""});
 }
-TEST_CASE("SIGKILL 400 ms into a sync and its resume: a re-run completes it exactly",
+TEST_CASE("SIGKILL after 10 messages and 10 in its resume: a re-run completes it exactly",
           "[integration]") {
-  KilledTwiceThenCompletes(400);
+  KilledTwiceThenCompletes({10, 10, ""});
 }
-TEST_CASE("SIGKILL 600 ms into a sync and its resume: a re-run completes it exactly",
+TEST_CASE("SIGKILL after 40 messages and 60 in its resume: a re-run completes it exactly",
           "[integration]") {
-  KilledTwiceThenCompletes(600);
+  KilledTwiceThenCompletes({40, 60, ""});
 }
-TEST_CASE("SIGKILL 850 ms into a sync and its resume: a re-run completes it exactly",
+TEST_CASE("SIGKILL after 120 messages and 150 in its resume: a re-run completes it exactly",
           "[integration]") {
-  KilledTwiceThenCompletes(850);
+  KilledTwiceThenCompletes({120, 150, ""});
 }
-TEST_CASE("SIGKILL 1100 ms into a sync and its resume: a re-run completes it exactly",
+TEST_CASE("durability full, SIGKILL after 5 messages and 5 more: a re-run completes it exactly",
           "[integration]") {
-  KilledTwiceThenCompletes(1100);
+  KilledTwiceThenCompletes({5, 5, "durability = \"full\"\n"});
 }
-TEST_CASE("SIGKILL 1500 ms into a sync and its resume: a re-run completes it exactly",
+TEST_CASE("durability full, SIGKILL after 60 messages and 60 more: a re-run completes it exactly",
           "[integration]") {
-  KilledTwiceThenCompletes(1500);
+  KilledTwiceThenCompletes({60, 60, "durability = \"full\"\n"});
 }
-TEST_CASE("SIGKILL 2000 ms into a sync and its resume: a re-run completes it exactly",
+TEST_CASE("durability full, SIGKILL after 150 messages and 80 more: a re-run completes it exactly",
           "[integration]") {
-  KilledTwiceThenCompletes(2000);
+  KilledTwiceThenCompletes({150, 80, "durability = \"full\"\n"});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include "tests/support/fake_idp/fake_idp.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/tcp_proxy.h"
+#include "tests/support/wait_until.h"
 
 namespace mailhoard::e2e {
 namespace {
@@ -77,6 +79,18 @@ struct World {
   }
 };
 
+// Waits until the access token stored in `token_file` has expired: the event
+// the next run depends on (it must refresh), rather than a guess at how long
+// that takes. expires_at is whole seconds rounded down from the moment
+// mailhoard received the token, so once the wall clock is past it, the
+// provider (which issued the token earlier) has expired it too.
+void WaitForAccessTokenExpiry(const std::string& token_file) {
+  const int64_t expires_at =
+      nlohmann::json::parse(std::ifstream(token_file)).value("expires_at", int64_t{0});
+  REQUIRE(expires_at > 0);
+  CHECK(mailhoard::testing::WaitUntil([&] { return time(nullptr) > expires_at; }));
+}
+
 mailhoard::testing::CommandResult Mailhoard(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {MH_MAILHOARD_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -117,7 +131,7 @@ TEST_CASE("OAuth2: login, sync past token expiry, revoked sign-in", "[integratio
   fs::create_directories(w.dir + "/archive/m365");
   fs::rename(token_file, legacy);
 
-  sleep(3);  // the access token from login has expired
+  WaitForAccessTokenExpiry(legacy);  // the access token from login
   auto sync = Mailhoard({"-c", config, "--json", "sync"});
   INFO(sync.out << sync.err);
   REQUIRE(sync.exit_code == 0);
@@ -129,7 +143,7 @@ TEST_CASE("OAuth2: login, sync past token expiry, revoked sign-in", "[integratio
 
   // The administrator revokes the sign-in; the next run must say so.
   w.idp->Control(R"({"revoke_refresh_tokens": true})");
-  sleep(3);
+  WaitForAccessTokenExpiry(token_file);  // the one the sync left: no way in but a refresh
   auto denied = Mailhoard({"-c", config, "sync"});
   INFO(denied.out << denied.err);
   CHECK(denied.exit_code == 77);

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "tests/support/subprocess.h"
+#include "tests/support/wait_until.h"
 
 namespace fs = std::filesystem;
 
@@ -245,7 +246,8 @@ bool DovecotServer::TryStart(std::string* why) {
     _exit(127);
   }
   pid_ = pid;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  // Polls for the event (every port greets); the deadline only bounds a hang.
+  auto deadline = std::chrono::steady_clock::now() + kEventDeadline;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -256,7 +258,7 @@ bool DovecotServer::TryStart(std::string* why) {
     if (Greets(ports_[0]) && Greets(ports_[2]) && (!submission || Greets(ports_[4]))) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  *why = "no greeting within 15 s\n" + log();
+  *why = "no greeting within " + std::to_string(kEventDeadline.count()) + " s\n" + log();
   Stop();
   return false;
 }

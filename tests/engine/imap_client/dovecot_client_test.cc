@@ -1,6 +1,7 @@
 // ImapClient against the real Dovecot: authentication over IMAPS and
 // STARTTLS, mUTF-7 folder names, LIST-STATUS vs pipelined STATUS, read-only
 // fetching, CONDSTORE/QRESYNC, a 20 MB streamed body, COMPRESS=DEFLATE.
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -509,25 +510,56 @@ TEST_CASE("COMPRESS=DEFLATE is not started by default to a server on loopback", 
   CHECK_FALSE(c->compressed());
 }
 
+// Tells a pipe when the server has accepted IDLE ("+ idling"), once armed.
+class IdleStartedSink : public TraceSink {
+ public:
+  explicit IdleStartedSink(int fd) : fd_(fd) {}
+  void Arm() { armed_ = true; }
+  void Line(net::TraceDirection direction, std::string_view line) override {
+    if (armed_ && direction == net::TraceDirection::kReceived && line.rfind("+", 0) == 0) {
+      armed_ = false;
+      (void)!write(fd_, "i", 1);
+    }
+  }
+
+ private:
+  int fd_;
+  bool armed_ = false;
+};
+
 TEST_CASE("IDLE times out quietly and wakes on new mail", "[integration]") {
   auto& d = DovecotServer::Shared();
   TestUser u = d.CreateUser();
-  auto c = LoggedIn(d, u);
+  int idling[2];
+  REQUIRE(pipe(idling) == 0);
+  IdleStartedSink sink(idling[1]);
+  ClientOptions o = Options(d, net::TlsMode::kImplicit);
+  o.trace = &sink;
+  auto c = LoggedIn(d, u, o);
   REQUIRE(c->Examine("INBOX").ok());
+  // The timeout is the behaviour under test here, not a wait for an event.
   auto r = c->Idle(1500ms);
   REQUIRE(r.ok());
   CHECK(*r == IdleResult::kTimeout);
   CHECK(c->Noop().ok());  // the connection is still in step
+  sink.Arm();
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    usleep(500 * 1000);
-    d.Deliver(u.name, "INBOX", SmallMessage(1));
+    // Deliver once the client is idling, so the mail is news IDLE reports
+    // rather than something the IDLE command's own sync picks up.
+    pollfd p{idling[0], POLLIN, 0};
+    char byte;
+    if (poll(&p, 1, 120'000) == 1 && read(idling[0], &byte, 1) == 1) {
+      d.Deliver(u.name, "INBOX", SmallMessage(1));
+    }
     _exit(0);
   }
-  r = c->Idle(20s);
+  r = c->Idle(120s);
   int status = 0;
   waitpid(pid, &status, 0);
+  close(idling[0]);
+  close(idling[1]);
   REQUIRE(r.ok());
   CHECK(*r == IdleResult::kChanged);
 }

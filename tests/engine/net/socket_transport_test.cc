@@ -2,21 +2,37 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/engine/net/loopback.h"
+#include "tests/support/wait_until.h"
 
 namespace mailhoard::net {
 namespace {
 
 using namespace std::chrono_literals;
 using testing::SilentListener;
+
+// Whether thread `tid` of this process is blocked in poll(2) or ppoll(2):
+// Linux shows the number of the system call a thread sleeps in as the first
+// field of /proc/self/task/<tid>/syscall.
+bool BlockedInPoll(pid_t tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/syscall");
+  long nr = -1;
+  if (!(in >> nr)) return false;
+#ifdef SYS_poll
+  if (nr == SYS_poll) return true;
+#endif
+  return nr == SYS_ppoll;
+}
 
 TEST_CASE("Endpoint prints IPv6 literals in brackets") {
   CHECK(Endpoint{"127.0.0.1", 993}.ToString() == "127.0.0.1:993");
@@ -110,13 +126,17 @@ TEST_CASE("A write to a closed peer is an error, not SIGPIPE") {
 
 TEST_CASE("Bytes pass both ways and an orderly close reads as 0") {
   auto [a, b] = testing::SocketPair();
-  auto t = SocketTransport::Adopt(a, {"peer", 1}, 1s);
+  // The timeout is not under test: long enough for a loaded machine.
+  auto t = SocketTransport::Adopt(a, {"peer", 1}, 60s);
   REQUIRE(t->Write("a1 NOOP\r\n").ok());
   char buf[64];
   ssize_t n = read(b, buf, sizeof buf);
   CHECK(std::string(buf, n) == "a1 NOOP\r\n");
-  std::thread server([fd = b] {
-    std::this_thread::sleep_for(50ms);  // the client is already waiting in poll()
+  const pid_t reader = static_cast<pid_t>(syscall(SYS_gettid));
+  std::thread server([fd = b, reader] {
+    // Answer once the client waits in poll() for it, the path under test
+    // (data already queued would be read without waiting).
+    mailhoard::testing::WaitUntil([&] { return BlockedInPoll(reader); });
     (void)!write(fd, "a1 OK\r\n", 7);
     shutdown(fd, SHUT_WR);
   });

@@ -18,6 +18,7 @@
 
 #include "tests/support/dovecot_server.h"
 #include "tests/support/tcp_proxy.h"
+#include "tests/support/wait_until.h"
 
 namespace mailhoard::sync::testing {
 namespace {
@@ -87,14 +88,14 @@ struct Pop3Fixture {
     // just after a client went away; DovecotServer::Messages then reads a
     // name that is gone and returns empty bytes. Retry until stable.
     std::vector<std::string> out;
-    for (int attempt = 0; attempt < 50; ++attempt) {
-      out.clear();
-      for (auto& m : server.Messages(user.name, "INBOX")) out.push_back(std::move(m.bytes));
-      if (std::none_of(out.begin(), out.end(), [](const std::string& b) { return b.empty(); })) {
-        break;
-      }
-      usleep(100 * 1000);
-    }
+    mailhoard::testing::WaitUntil(
+        [&] {
+          out.clear();
+          for (auto& m : server.Messages(user.name, "INBOX")) out.push_back(std::move(m.bytes));
+          return std::none_of(out.begin(), out.end(),
+                              [](const std::string& b) { return b.empty(); });
+        },
+        mailhoard::testing::kEventDeadline, std::chrono::milliseconds(100));
     std::sort(out.begin(), out.end());
     return out;
   }

@@ -39,19 +39,20 @@ class FakeWritableFile final : public WritableFile {
   Status Append(const char* data, size_t n) override {
     MH_RETURN_IF_ERROR(fs_->Check(FaultOp::kWrite, path_));
     fs_->inode(id_).data.append(data, n);
-    return Status::Ok();
+    return fs_->AfterEffect(path_);
   }
   Status Sync() override {
     MH_RETURN_IF_ERROR(fs_->Check(FaultOp::kSync, path_));
     auto& node = fs_->inode(id_);
     node.synced_data = node.data;
     node.synced_mtime = node.mtime;
-    return Status::Ok();
+    return fs_->AfterEffect(path_);
   }
   Status Close() override {
     if (closed_) return Status::Ok();
     closed_ = true;
-    return fs_->Check(FaultOp::kClose, path_);
+    MH_RETURN_IF_ERROR(fs_->Check(FaultOp::kClose, path_));
+    return fs_->AfterEffect(path_);
   }
 
  private:
@@ -96,10 +97,14 @@ void FaultFileSystem::FailAlways(FaultOp op, int err, const std::string& prefix)
 
 void FaultFileSystem::CrashAfter(int n) { crash_after_ = mutating_ops_ + n; }
 
+void FaultFileSystem::CrashAfterEffectOf(int n) { crash_after_effect_of_ = mutating_ops_ + n; }
+
 void FaultFileSystem::ClearFaults() {
   nth_faults_.clear();
   path_faults_.clear();
   crash_after_ = -1;
+  crash_after_effect_of_ = -1;
+  stop_after_this_op_ = false;
   crashed_ = false;
 }
 
@@ -113,6 +118,9 @@ void FaultFileSystem::LoseUnsyncedData() {
 }
 
 Status FaultFileSystem::Check(FaultOp op, const std::string& path) {
+  // The operation armed to stop the machine after its effect failed on its
+  // own (ENOENT, ...) without reaching AfterEffect: stopped all the same.
+  if (stop_after_this_op_) crashed_ = true;
   if (crashed_) return ErrnoStatus(EIO, "(simulated crash) touching", path);
   if (Mutates(op)) {
     ++mutating_ops_;
@@ -120,6 +128,7 @@ Status FaultFileSystem::Check(FaultOp op, const std::string& path) {
       crashed_ = true;
       return ErrnoStatus(EIO, "(simulated crash) touching", path);
     }
+    if (mutating_ops_ == crash_after_effect_of_) stop_after_this_op_ = true;
   }
   int count = ++op_counts_[static_cast<int>(op)];
   for (const NthFault& f : nth_faults_) {
@@ -131,6 +140,13 @@ Status FaultFileSystem::Check(FaultOp op, const std::string& path) {
     }
   }
   return Status::Ok();
+}
+
+Status FaultFileSystem::AfterEffect(const std::string& path) {
+  if (!stop_after_this_op_) return Status::Ok();
+  stop_after_this_op_ = false;
+  crashed_ = true;
+  return ErrnoStatus(EIO, "(simulated crash after the effect of) touching", path);
 }
 
 int FaultFileSystem::Resolve(const std::string& path, int* parent, std::string* leaf) {
@@ -162,6 +178,7 @@ Result<std::unique_ptr<WritableFile>> FaultFileSystem::NewWritableFile(const std
   int fresh = next_inode_++;
   inodes_[fresh];
   inodes_[parent].entries[leaf] = fresh;
+  MH_RETURN_IF_ERROR(AfterEffect(path));
   return std::unique_ptr<WritableFile>(new FakeWritableFile(this, fresh, path));
 }
 
@@ -186,7 +203,7 @@ Status FaultFileSystem::Rename(const std::string& from, const std::string& to) {
   }
   inodes_[from_parent].entries.erase(from_leaf);
   inodes_[to_parent].entries[to_leaf] = id;
-  return Status::Ok();
+  return AfterEffect(from);
 }
 
 Status FaultFileSystem::Link(const std::string& from, const std::string& to) {
@@ -201,7 +218,7 @@ Status FaultFileSystem::Link(const std::string& from, const std::string& to) {
   }
   if (to_parent < 0) return ErrnoStatus(ENOENT, "hard-linking", from + " to " + to);
   inodes_[to_parent].entries[to_leaf] = id;
-  return Status::Ok();
+  return AfterEffect(from);
 }
 
 Status FaultFileSystem::Unlink(const std::string& path) {
@@ -212,7 +229,7 @@ Status FaultFileSystem::Unlink(const std::string& path) {
   if (id < 0) return ErrnoStatus(ENOENT, "removing", path);
   if (inodes_[id].is_dir) return ErrnoStatus(EISDIR, "removing", path);
   inodes_[parent].entries.erase(leaf);
-  return Status::Ok();
+  return AfterEffect(path);
 }
 
 Status FaultFileSystem::SyncDir(const std::string& path) {
@@ -222,7 +239,7 @@ Status FaultFileSystem::SyncDir(const std::string& path) {
   Inode& node = inodes_[id];
   if (!node.is_dir) return ErrnoStatus(ENOTDIR, "opening directory", path);
   node.synced_entries = node.entries;
-  return Status::Ok();
+  return AfterEffect(path);
 }
 
 Status FaultFileSystem::SyncFileSystem(const std::string& path) {
@@ -232,7 +249,7 @@ Status FaultFileSystem::SyncFileSystem(const std::string& path) {
     node.synced_mtime = node.mtime;
     node.synced_entries = node.entries;
   }
-  return Status::Ok();
+  return AfterEffect(path);
 }
 
 Result<bool> FaultFileSystem::CreateDir(const std::string& path) {
@@ -241,13 +258,17 @@ Result<bool> FaultFileSystem::CreateDir(const std::string& path) {
   std::string leaf;
   int id = Resolve(path, &parent, &leaf);
   if (id >= 0) {
-    if (inodes_[id].is_dir) return false;
+    if (inodes_[id].is_dir) {
+      MH_RETURN_IF_ERROR(AfterEffect(path));
+      return false;
+    }
     return IoError("creating directory " + path + ": a file of that name is in the way");
   }
   if (parent < 0) return ErrnoStatus(ENOENT, "creating directory", path);
   int fresh = next_inode_++;
   inodes_[fresh].is_dir = true;
   inodes_[parent].entries[leaf] = fresh;
+  MH_RETURN_IF_ERROR(AfterEffect(path));
   return true;
 }
 
@@ -274,7 +295,7 @@ Status FaultFileSystem::SetMtime(const std::string& path, int64_t mtime) {
   int id = Resolve(path);
   if (id < 0) return ErrnoStatus(ENOENT, "setting the time of", path);
   inodes_[id].mtime = mtime;
-  return Status::Ok();
+  return AfterEffect(path);
 }
 
 }  // namespace mailhoard::maildir::testing

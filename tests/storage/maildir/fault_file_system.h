@@ -52,6 +52,14 @@ class FaultFileSystem final : public FileSystem {
   // The machine stops after `n` more mutating operations: the next one and
   // every later call fail with EIO, as if the process were gone.
   void CrashAfter(int n);
+  // As CrashAfter(n - 1), except that the n-th mutating operation (n >= 1)
+  // takes effect before the machine stops: the rename is done, the fsync
+  // made things durable, but the caller sees EIO and gets no further, like a
+  // process killed just after the system call returned. CrashAfter covers
+  // "dead before step n", this "dead right after it": together they reach
+  // every point between two steps, including work the caller does in between
+  // without the file system (an index commit after the last fsync).
+  void CrashAfterEffectOf(int n);
   bool crashed() const { return crashed_; }
   // Mutating operations so far (to enumerate crash points).
   int mutating_ops() const { return mutating_ops_; }
@@ -84,6 +92,9 @@ class FaultFileSystem final : public FileSystem {
     std::map<std::string, int> entries, synced_entries;
   };
   Status Check(FaultOp op, const std::string& path);
+  // Called by a mutating operation once its effect is applied: EIO if the
+  // machine stops right after this one (CrashAfterEffectOf).
+  Status AfterEffect(const std::string& path);
   Inode& inode(int id) { return inodes_[id]; }
 
  private:
@@ -106,6 +117,8 @@ class FaultFileSystem final : public FileSystem {
   };
   std::vector<PathFault> path_faults_;
   int crash_after_ = -1;
+  int crash_after_effect_of_ = -1;
+  bool stop_after_this_op_ = false;
   int mutating_ops_ = 0;
   bool crashed_ = false;
 };

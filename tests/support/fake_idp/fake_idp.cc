@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/support/subprocess.h"
+#include "tests/support/wait_until.h"
 
 namespace mailhoard::testing {
 namespace {
@@ -74,15 +75,16 @@ FakeIdp::FakeIdp(FakeIdpOptions options) {
   }
   pid_ = pid;
   close(out[1]);
-  // "PORT <n>\n" once listening.
+  // "PORT <n>\n" once listening. The deadline only bounds a hang: python's
+  // start-up under ctest -j on two cores took longer than the 15 s this was.
   std::string line;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  auto deadline = std::chrono::steady_clock::now() + kEventDeadline;
   while (line.find('\n') == std::string::npos) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd p{out[0], POLLIN, 0};
     if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-      Die("no PORT line within 15 s");
+      Die("no PORT line within " + std::to_string(kEventDeadline.count()) + " s");
     }
     char buf[64];
     ssize_t n = read(out[0], buf, sizeof buf);
@@ -115,7 +117,7 @@ std::string FakeIdp::Request(const std::string& url, const std::string* post_jso
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
   if (!ca_file_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
   if (post_json) {
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -159,7 +161,7 @@ long FakeIdp::Get(const std::string& url, std::string* body) {
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, body ? body : &sink);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
   long status = 0;
   if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup(curl);
