@@ -10,7 +10,7 @@
 
 #include "cli/config_types.h"
 #include "cli/path_expand.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::cli {
 

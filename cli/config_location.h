@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cli/path_expand.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::cli {
 

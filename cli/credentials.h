@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "cli/config_types.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::cli {
 

@@ -6,7 +6,7 @@
 
 #include <span>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::cli {
 

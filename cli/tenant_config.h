@@ -7,7 +7,7 @@
 
 #include "cli/config_types.h"
 #include "cli/toml_reader.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::cli {
 

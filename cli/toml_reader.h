@@ -15,7 +15,7 @@
 
 #include "cli/config_enums.h"
 #include "cli/path_expand.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::cli {
 

@@ -10,7 +10,7 @@
 #include "cli/config_types.h"
 #include "engine/auth/credentials.h"
 #include "engine/auth/token_store.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/imap_client.h"
 #include "engine/sync/archive.h"
 

@@ -15,7 +15,7 @@
 #include "cli/commands/trace_file.h"
 #include "cli/config_types.h"
 #include "cli/exit_codes.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::cli {
 

@@ -12,7 +12,7 @@
 
 #include "cli/config_types.h"
 #include "engine/auth/app_token_source.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::cli {
 

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/net/trace.h"
 
 namespace mailhoard::cli {

@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::auth {
 

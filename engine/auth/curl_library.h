@@ -6,7 +6,7 @@
 
 #include <curl/curl.h>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::auth {
 

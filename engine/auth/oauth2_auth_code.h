@@ -8,7 +8,7 @@
 #include <string>
 
 #include "engine/auth/oauth2_client.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::auth {
 

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "engine/auth/http_client.h"
-#include "engine/core/clock.h"
-#include "engine/core/status.h"
+#include "core/clock.h"
+#include "core/status.h"
 
 namespace mailhoard::auth {
 

@@ -20,7 +20,7 @@
 #include <string_view>
 
 #include "engine/auth/credentials.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::auth {
 

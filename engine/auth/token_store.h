@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "engine/auth/oauth2_client.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::auth {
 

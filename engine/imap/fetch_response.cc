@@ -1,6 +1,6 @@
 #include "engine/imap/fetch_response.h"
 
-#include "engine/core/civil_date.h"
+#include "core/civil_date.h"
 
 #include "engine/imap/fetch_item.h"
 #include "engine/imap/mailbox_responses.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/response.h"
 
 namespace mailhoard::imap {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/response.h"
 
 namespace mailhoard::imap {

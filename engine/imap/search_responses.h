@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/response.h"
 #include "engine/imap/sequence_set.h"
 

@@ -1,6 +1,6 @@
 #include "engine/imap/value.h"
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 
 namespace mailhoard::imap {
 

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <string_view>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::net {
 

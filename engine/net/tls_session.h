@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/net/transport.h"
 
 namespace mailhoard::net {

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "engine/auth/credentials.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/net/buffered_reader.h"
 #include "engine/net/trace.h"
 #include "engine/net/transport.h"

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/command.h"
 
 namespace mailhoard::push {

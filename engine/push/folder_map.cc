@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 
 namespace mailhoard::push {
 namespace {

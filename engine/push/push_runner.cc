@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "engine/core/pacer.h"
+#include "core/pacer.h"
 #include "engine/push/file_literal.h"
 #include "storage/maildir/sha256.h"
 

@@ -15,8 +15,8 @@
 #include <atomic>
 #include <functional>
 
-#include "engine/core/clock.h"
-#include "engine/core/retry_policy.h"
+#include "core/clock.h"
+#include "core/retry_policy.h"
 #include "engine/push/folder_map.h"
 #include "engine/push/push_plan.h"
 #include "engine/push/push_result.h"

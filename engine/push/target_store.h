@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/command.h"
 #include "engine/push/folder_map.h"
 #include "engine/push/push_plan.h"

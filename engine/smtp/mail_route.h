@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "engine/auth/credentials.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::smtp {
 

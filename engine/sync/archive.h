@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/sync/flag_set.h"
 #include "engine/sync/planner.h"
 #include "storage/index/index.h"

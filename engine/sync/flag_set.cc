@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 
 namespace mailhoard::sync {
 namespace {

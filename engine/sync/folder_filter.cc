@@ -1,6 +1,6 @@
 #include "engine/sync/folder_filter.h"
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 
 namespace mailhoard::sync {
 namespace {

@@ -7,7 +7,7 @@
 #include <thread>
 #include <tuple>
 
-#include "engine/core/pacer.h"
+#include "core/pacer.h"
 
 namespace mailhoard::sync {
 namespace {

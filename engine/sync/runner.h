@@ -17,8 +17,8 @@
 #include <atomic>
 #include <functional>
 
-#include "engine/core/clock.h"
-#include "engine/core/retry_policy.h"
+#include "core/clock.h"
+#include "core/retry_policy.h"
 #include "engine/sync/archive.h"
 #include "engine/sync/folder_filter.h"
 #include "engine/sync/planner.h"

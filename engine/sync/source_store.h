@@ -12,8 +12,8 @@
 #include <optional>
 #include <vector>
 
-#include "engine/core/pacer.h"
-#include "engine/core/status.h"
+#include "core/pacer.h"
+#include "core/status.h"
 #include "engine/sync/archive.h"
 #include "engine/sync/planner.h"
 #include "engine/sync/sync_result.h"

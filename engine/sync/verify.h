@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "storage/index/index.h"
 #include "storage/maildir/file_system.h"
 

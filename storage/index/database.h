@@ -10,7 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "storage/index/statement.h"
 
 struct sqlite3;

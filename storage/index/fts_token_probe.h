@@ -6,7 +6,7 @@
 #include <memory>
 #include <string_view>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::index {
 

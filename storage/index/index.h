@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "storage/index/push_record.h"
 #include "storage/index/records.h"
 #include "storage/index/run_record.h"

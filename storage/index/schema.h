@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <span>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "storage/index/database.h"
 
 namespace mailhoard::index {

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 struct sqlite3_stmt;
 

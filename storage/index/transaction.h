@@ -7,7 +7,7 @@
 // losing the caller's batch.
 #pragma once
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard::index {
 

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "storage/maildir/file_system.h"
 #include "storage/maildir/message_name.h"
 #include "storage/maildir/message_writer.h"

@@ -1,6 +1,6 @@
 #include "storage/maildir/message_name.h"
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <charconv>

@@ -28,7 +28,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "storage/maildir/file_system.h"
 #include "storage/maildir/message_name.h"
 #include "storage/maildir/sha256.h"

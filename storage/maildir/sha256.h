@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
 

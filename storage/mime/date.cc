@@ -1,6 +1,6 @@
 #include "storage/mime/date.h"
 
-#include "engine/core/civil_date.h"
+#include "core/civil_date.h"
 
 #include <cstdint>
 #include <string>

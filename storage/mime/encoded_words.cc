@@ -1,6 +1,6 @@
 #include "storage/mime/encoded_words.h"
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <optional>

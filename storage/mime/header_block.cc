@@ -1,6 +1,6 @@
 #include "storage/mime/header_block.h"
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 
 #include "storage/mime/date.h"
 #include "storage/mime/encoded_words.h"

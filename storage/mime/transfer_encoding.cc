@@ -1,6 +1,6 @@
 #include "storage/mime/transfer_encoding.h"
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 
 #include <cstdint>
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 #include "engine/imap/client/pipeline.h"
 #include "engine/imap/client/status_mapping.h"
 #include "engine/imap/client/store_flags.h"

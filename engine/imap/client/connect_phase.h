@@ -2,7 +2,7 @@
 // STARTTLS; and the post-login capability refresh.
 #pragma once
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/session.h"
 
 namespace mailhoard::imap {

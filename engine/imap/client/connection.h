@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/command.h"
 #include "engine/imap/client/trace.h"
 #include "engine/imap/response.h"

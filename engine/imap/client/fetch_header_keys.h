@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/session.h"
 #include "engine/imap/fetch_response.h"
 #include "engine/imap/sequence_set.h"

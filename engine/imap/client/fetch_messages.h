@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/search.h"
 #include "engine/imap/client/session.h"
 #include "engine/imap/fetch_response.h"

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <functional>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/session.h"
 
 namespace mailhoard::imap {

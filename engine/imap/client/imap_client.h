@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/append.h"
 #include "engine/imap/client/capabilities.h"
 #include "engine/imap/client/connection.h"

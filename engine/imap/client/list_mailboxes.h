@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/command.h"
 #include "engine/imap/client/connection.h"
 #include "engine/imap/client/session.h"

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "engine/auth/credentials.h"
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/pipeline.h"
 #include "engine/imap/client/session.h"
 

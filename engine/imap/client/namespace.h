@@ -2,7 +2,7 @@
 // live and which hierarchy delimiter each uses.
 #pragma once
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/session.h"
 #include "engine/imap/mailbox_responses.h"
 

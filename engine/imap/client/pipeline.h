@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/command.h"
 #include "engine/imap/client/connection.h"
 #include "engine/imap/sequence_set.h"

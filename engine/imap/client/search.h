@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/command.h"
 #include "engine/imap/client/connection.h"
 #include "engine/imap/client/session.h"

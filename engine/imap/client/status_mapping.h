@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/response.h"
 
 namespace mailhoard::imap {

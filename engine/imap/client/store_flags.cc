@@ -1,6 +1,6 @@
 #include "engine/imap/client/store_flags.h"
 
-#include "engine/core/ascii.h"
+#include "core/ascii.h"
 #include "engine/imap/client/pipeline.h"
 
 namespace mailhoard::imap {

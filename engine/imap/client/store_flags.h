@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 #include "engine/imap/client/session.h"
 #include "engine/imap/sequence_set.h"
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "tests/engine/auth/test_util.h"
-#include "tests/engine/core/fake_clock.h"
+#include "tests/core/fake_clock.h"
 
 namespace mailhoard::auth {
 namespace {

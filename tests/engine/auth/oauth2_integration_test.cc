@@ -11,7 +11,7 @@
 #include "engine/auth/oauth2_client.h"
 #include "engine/auth/token_store.h"
 #include "tests/engine/auth/test_util.h"
-#include "tests/engine/core/fake_clock.h"
+#include "tests/core/fake_clock.h"
 #include "tests/support/fake_idp/fake_idp.h"
 
 namespace mailhoard::auth {

@@ -1,5 +1,5 @@
 // Helpers shared by the auth tests: a temp directory and a scripted
-// HttpClient (the fake clock is tests/engine/core/fake_clock.h).
+// HttpClient (the fake clock is tests/core/fake_clock.h).
 #pragma once
 
 #include <sys/stat.h>

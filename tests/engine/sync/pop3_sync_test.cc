@@ -2,7 +2,7 @@
 // drain, delete_after_days, connection lost before QUIT, a crash between
 // file and index, dot-stuffed lines and a 20 MB message in flat memory.
 #include "engine/sync/pop3_sync.h"
-#include "tests/engine/core/fake_clock.h"
+#include "tests/core/fake_clock.h"
 #include "tests/support/sanitizers.h"
 
 #include <sys/wait.h>

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <set>
 
-#include "tests/engine/core/fake_clock.h"
+#include "tests/core/fake_clock.h"
 #include "tests/engine/sync/imap_sync_test_util.h"
 #include "tests/support/imap_quirk_proxy.h"
 

@@ -11,7 +11,7 @@
 #include <map>
 #include <mutex>
 
-#include "tests/engine/core/fake_clock.h"
+#include "tests/core/fake_clock.h"
 
 namespace mailhoard::sync {
 namespace {

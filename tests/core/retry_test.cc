@@ -1,9 +1,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 
-#include "engine/core/retry_policy.h"
-#include "engine/core/throttle_gate.h"
-#include "tests/engine/core/fake_clock.h"
+#include "core/retry_policy.h"
+#include "core/throttle_gate.h"
+#include "tests/core/fake_clock.h"
 
 namespace mailhoard {
 namespace {

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <vector>
 
-#include "engine/core/clock.h"
+#include "core/clock.h"
 
 namespace mailhoard::testing {
 

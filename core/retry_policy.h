@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "engine/core/status.h"
+#include "core/status.h"
 
 namespace mailhoard {
 

@@ -1,4 +1,4 @@
-#include "engine/core/retry_policy.h"
+#include "core/retry_policy.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "engine/core/throttle_gate.h"
+#include "core/throttle_gate.h"
 
 #include <algorithm>
 

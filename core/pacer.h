@@ -5,9 +5,9 @@
 
 #include <atomic>
 
-#include "engine/core/clock.h"
-#include "engine/core/retry_policy.h"
-#include "engine/core/throttle_gate.h"
+#include "core/clock.h"
+#include "core/retry_policy.h"
+#include "core/throttle_gate.h"
 
 namespace mailhoard {
 

@@ -1,4 +1,4 @@
-#include "engine/core/pacer.h"
+#include "core/pacer.h"
 
 namespace mailhoard {
 

@@ -10,8 +10,8 @@
 #include <functional>
 #include <mutex>
 
-#include "engine/core/clock.h"
-#include "engine/core/status.h"
+#include "core/clock.h"
+#include "core/status.h"
 
 namespace mailhoard {
 
