@@ -32,6 +32,8 @@
 #include "engine/sync/archive.h"
 #include "tests/storage/maildir/fault_file_system.h"
 
+#include "tests/support/temp_dir.h"
+
 namespace mailhoard::sync {
 namespace {
 
@@ -63,16 +65,12 @@ std::string Message(const std::string& folder, uint32_t uid) {
   return m;
 }
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/mailhoard-crash-order-XXXXXX";
-    path = mkdtemp(tmpl);
+struct TempDir : mailhoard::testing::ScratchDir {
+  TempDir() : ScratchDir("crash-order") {
     // SQLite opens the index in the real directory; the Maildir around it
     // is in the fake, which makes its own copy of the path.
     std::filesystem::create_directories(path + "/acct");
   }
-  ~TempDir() { std::filesystem::remove_all(path); }
 };
 
 ArchiveOptions Options(const TempDir& dir, FaultFileSystem* fs, maildir::Durability d) {

@@ -7,18 +7,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/temp_dir.h"
+
 namespace mailhoard::sync {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/mailhoard-archive-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
+struct TempDir : mailhoard::testing::ScratchDir {
+  TempDir() : ScratchDir("archive") {}
 };
 
 ArchiveOptions Options(const std::string& dir) {

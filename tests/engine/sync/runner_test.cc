@@ -13,18 +13,15 @@
 
 #include "tests/core/fake_clock.h"
 
+#include "tests/support/temp_dir.h"
+
 namespace mailhoard::sync {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/mailhoard-runner-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
+struct TempDir : mailhoard::testing::ScratchDir {
+  TempDir() : ScratchDir("runner") {}
 };
 
 // What the scripted source does, and what it saw.

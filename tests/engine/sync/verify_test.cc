@@ -14,19 +14,16 @@
 #include "engine/sync/archive.h"
 #include "tests/storage/maildir/fault_file_system.h"
 
+#include "tests/support/temp_dir.h"
+
 namespace mailhoard::sync {
 namespace {
 
 using maildir::testing::FaultFileSystem;
 using maildir::testing::FaultOp;
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/mailhoard-verify-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
+struct TempDir : mailhoard::testing::ScratchDir {
+  TempDir() : ScratchDir("verify") {}
 };
 
 std::string Message(int n) {
