@@ -299,18 +299,32 @@ Status SyncByContent(Run& r, const std::vector<pop3::ListEntry>& list, uint32_t 
   return DeleteAndQuit(r, deletions);
 }
 
+// What a real run would download, exactly: the UIDLs the index does not
+// know, with the sizes LIST reports (without UIDL: every message, as a real
+// run downloads them all before de-duplicating).
 Status DryRun(Run& r) {
   MH_ASSIGN_OR_RETURN(std::optional<index::FolderRecord> folder, r.archive.FindFolder(kInbox));
+  MH_ASSIGN_OR_RETURN(std::vector<pop3::ListEntry> list, r.client->List());
+  std::unordered_map<uint32_t, uint64_t> size_of;  // message number -> octets
+  for (const auto& e : list) size_of[e.number] = e.size;
   auto uidls = r.client->Uidl();
-  if (!uidls.ok()) return uidls.status();
-  std::unordered_set<std::string> known;
-  if (folder) {
-    MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, r.archive.Pop3Uidls(folder->id));
-    for (auto& row : rows) known.insert(std::move(row.uidl));
+  if (!uidls.ok() && uidls.status().code() != ErrorCode::kUnsupported) return uidls.status();
+  std::vector<uint32_t> wanted;
+  if (uidls.ok()) {
+    std::unordered_set<std::string> known;
+    if (folder) {
+      MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, r.archive.Pop3Uidls(folder->id));
+      for (auto& row : rows) known.insert(std::move(row.uidl));
+    }
+    for (const auto& e : *uidls) {
+      if (known.insert(e.uidl).second) wanted.push_back(e.number);
+    }
+  } else {
+    for (const auto& e : list) wanted.push_back(e.number);
   }
-  for (const auto& e : *uidls) {
-    if (!known.count(e.uidl)) ++r.total;
-  }
+  r.total = wanted.size();
+  r.result->fetched = wanted.size();
+  for (uint32_t number : wanted) r.result->bytes += size_of[number];
   Progress(r, true);
   return r.client->Quit();
 }

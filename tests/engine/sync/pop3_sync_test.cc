@@ -302,6 +302,28 @@ TEST_CASE("dry run writes nothing and deletes nothing", "[integration]") {
   CHECK(fx.ArchiveBytes().empty());
 }
 
+TEST_CASE("a dry run counts exactly what the real run then fetches, and its bytes",
+          "[integration]") {
+  Pop3Fixture fx(DovecotServer::Shared());
+  fx.server.Deliver(fx.user.name, "INBOX", Message(1));
+  fx.server.Deliver(fx.user.name, "INBOX", Message(2, 5000));
+  Pop3SyncOptions dry = fx.Options(false);
+  dry.dry_run = true;
+  SyncResult first = fx.Run(dry);
+  RequireOk(first);
+  CHECK(first.fetched() == 2);
+  SyncResult real = fx.Run(fx.Options(false));
+  RequireOk(real);
+  CHECK(real.fetched() == 2);
+  CHECK(first.bytes() == real.bytes());  // LIST's octets are the stored CRLF bytes
+
+  fx.server.Deliver(fx.user.name, "INBOX", Message(3));
+  SyncResult again = fx.Run(dry);
+  RequireOk(again);
+  CHECK(again.fetched() == 1);  // the two archived ones are not counted
+  CHECK(again.bytes() == Message(3).size());
+}
+
 TEST_CASE("wrong password is an account-level kAuth error", "[integration]") {
   Pop3Fixture fx(DovecotServer::Shared());
   Pop3SyncOptions o = fx.Options(false);
