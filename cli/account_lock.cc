@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace mailhoard::cli {
 namespace {
@@ -103,6 +105,32 @@ void AccountLock::Release() {
   }
   close(fd_);  // drops the flock
   fd_ = -1;
+}
+
+std::optional<LockHolder> FindLockHolder(const std::string& account_dir) {
+  struct stat st;
+  if (stat(AccountLockPath(account_dir).c_str(), &st) != 0) return std::nullopt;
+  // Lines such as "3: FLOCK  ADVISORY  WRITE 4242 fd:01:1234567 0 EOF"; a
+  // waiter's line has "->" after the number and holds nothing. The device
+  // part is not compared: on overlayfs it need not be the st_dev stat
+  // reports, and an inode number matched on a flock of this very path is
+  // evidence enough for a status line.
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  const std::string inode = ":" + std::to_string(st.st_ino);
+  while (std::getline(locks, line)) {
+    std::istringstream in(line);
+    std::string number, kind, mode, access, device;
+    long pid = 0;
+    if (!(in >> number >> kind) || kind != "FLOCK") continue;
+    if (!(in >> mode >> access >> pid >> device)) continue;
+    if (device.size() <= inode.size() ||
+        device.compare(device.size() - inode.size(), inode.size(), inode) != 0) {
+      continue;
+    }
+    return LockHolder{pid, static_cast<int64_t>(st.st_mtime)};
+  }
+  return std::nullopt;
 }
 
 }  // namespace mailhoard::cli

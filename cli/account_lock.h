@@ -6,6 +6,8 @@
 // holder's pid is written into the file only to name it in the error.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -39,5 +41,15 @@ class AccountLock {
 
 // "<account_dir>/.mailhoard.lock"
 std::string AccountLockPath(const std::string& account_dir);
+
+// The process holding an account's lock now (a sync or push in progress).
+struct LockHolder {
+  long pid = 0;
+  int64_t since = 0;  // when it took the lock: the lock file's mtime
+};
+// Read from the kernel's table of locks (/proc/locks), never by trying the
+// lock: a sync starting at the same moment must not find it taken by a
+// `status`. Nobody (or no lock file): nullopt.
+std::optional<LockHolder> FindLockHolder(const std::string& account_dir);
 
 }  // namespace mailhoard::cli

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "cli/account_lock.h"
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
 #include "cli/commands/status_runs.h"
@@ -72,9 +73,16 @@ int RunStatus(CommandContext& ctx, const StatusOptions& options) {
         last.last_success_at ? nlohmann::json(*last.last_success_at) : nlohmann::json();
     ja["last_run_at"] = last.last_run_at ? nlohmann::json(*last.last_run_at) : nlohmann::json();
     ja["runs"] = RunsJson(runs);
+    const std::optional<LockHolder> running = FindLockHolder(account->archive_dir);
+    ja["running"] = running ? nlohmann::json{{"pid", running->pid}, {"since", running->since}}
+                            : nlohmann::json();
     if (!ctx.json) {
-      ctx.out << account->name << " (" << account->archive_dir << ")\n"
-              << "  last successful sync: " << When(last.last_success_at) << "\n";
+      ctx.out << account->name << " (" << account->archive_dir << ")\n";
+      if (running) {
+        ctx.out << "  in progress: pid " << running->pid << ", started " << When(running->since)
+                << "\n";
+      }
+      ctx.out << "  last successful sync: " << When(last.last_success_at) << "\n";
       if (last.last_run_at && last.last_run_at != last.last_success_at) {
         ctx.out << "  last run: " << When(last.last_run_at) << " (failed or partial)\n";
       }

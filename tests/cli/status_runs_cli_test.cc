@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/account_lock.h"
 #include "storage/index/index.h"
 #include "tests/cli/cli_harness.h"
 #include "tests/support/loopback.h"
@@ -29,6 +30,31 @@ std::unique_ptr<index::Index> OpenIndex(const CliHarness& h, bool create = false
   auto idx = index::Index::Open(h.account_dir() + "/.mailhoard.sqlite", o);
   REQUIRE(idx.ok());
   return std::move(idx).value();
+}
+
+TEST_CASE("status names the run in progress: its pid and when it started", "[integration]") {
+  CliHarness h(DovecotServer::Shared());
+  h.server().Deliver(h.user().name, "INBOX", "Subject: one\r\n\r\nfirst\r\n");
+  auto ok = h.Run({"sync"});
+  INFO(ok.out << ok.err);
+  REQUIRE(ok.exit_code == 0);
+  auto idle = nlohmann::json::parse(h.Run({"--json", "status", "t"}).out);
+  CHECK(idle["accounts"][0]["running"].is_null());
+  {
+    // This test process stands in for a sync holding the account's lock.
+    auto lock = AccountLock::Acquire(h.account_dir(), "t");
+    REQUIRE(lock.ok());
+    auto text = h.Run({"status", "t"});
+    INFO(text.out << text.err);
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("  in progress: pid " + std::to_string(getpid()) + ", started ") !=
+          std::string::npos);
+    auto j = nlohmann::json::parse(h.Run({"--json", "status", "t"}).out);
+    CHECK(j["accounts"][0]["running"]["pid"] == getpid());
+    CHECK(j["accounts"][0]["running"]["since"].get<int64_t>() > 0);
+  }
+  auto after = h.Run({"status", "t"});
+  CHECK(after.out.find("in progress") == std::string::npos);
 }
 
 TEST_CASE("status lists the last runs: start, duration, new messages, bytes, exit, errors, report",
