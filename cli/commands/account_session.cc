@@ -84,7 +84,6 @@ Result<std::unique_ptr<sync::Archive>> OpenArchive(const AccountConfig& account)
   o.line_endings = account.line_endings == LineEndings::kLf ? maildir::LineEndings::kLf
                                                             : maildir::LineEndings::kAsIs;
   o.dedupe = account.dedupe;
-  o.now = [] { return static_cast<int64_t>(std::time(nullptr)); };
   return sync::Archive::Open(std::move(o));
 }
 

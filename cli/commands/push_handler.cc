@@ -143,7 +143,6 @@ int RunPush(CommandContext& ctx, const PushOptions& options) {
   o.dry_run = options.dry_run;
   o.verify = options.verify;
   o.cancel = &StopRequestFlag();
-  o.now = [] { return static_cast<int64_t>(std::time(nullptr)); };
   ProgressDisplay progress(ctx, source.name + " -> " + options.target);
   o.on_progress = [&progress](const sync::ProgressEvent& e) { progress.Update(e); };
 

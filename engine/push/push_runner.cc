@@ -87,8 +87,8 @@ class FolderPush {
     while (appended_uids.count(new_checked + 1)) ++new_checked;
     index::ScopedBatch batch(&index_);
     MH_RETURN_IF_ERROR(batch.Begin());
-    MH_RETURN_IF_ERROR(
-        index_.UpdatePushFolder(record_.id, state.uidvalidity, new_checked, o_.now()));
+    MH_RETURN_IF_ERROR(index_.UpdatePushFolder(record_.id, state.uidvalidity, new_checked,
+                                               archive_.options().now()));
     return batch.Commit();
   }
 
@@ -184,7 +184,7 @@ class FolderPush {
     r.uid = uid;
     r.flags = s.flags;
     r.keywords = s.keywords;
-    r.pushed_at = o_.now();
+    r.pushed_at = archive_.options().now();
     return r;
   }
 

@@ -46,7 +46,6 @@ struct PushOptions {
   Clock* clock = nullptr;  // null: the real clock
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const sync::ProgressEvent&)> on_progress;
-  std::function<int64_t()> now;  // Unix seconds; required
 };
 
 PushResult PushArchive(sync::Archive& archive, const PushOptions& options);

@@ -7,6 +7,11 @@
 #include "storage/mime/message_scanner.h"
 
 namespace mailhoard::sync {
+
+int64_t ArchiveOptions::now() const {
+  Clock& c = clock ? *clock : RealClock();
+  return std::chrono::duration_cast<std::chrono::seconds>(c.WallNow().time_since_epoch()).count();
+}
 namespace {
 
 std::string JoinSpace(const std::vector<std::string>& v) {
@@ -110,7 +115,6 @@ Archive::~Archive() {
 }
 
 Result<std::unique_ptr<Archive>> Archive::Open(ArchiveOptions options) {
-  if (!options.now) return InvalidArgument("Archive needs a clock");
   std::unique_ptr<Archive> archive(new Archive(std::move(options)));
   maildir::FileSystem* fs =
       archive->options_.fs ? archive->options_.fs : maildir::DefaultFileSystem();

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "engine/sync/flag_set.h"
 #include "engine/sync/planner.h"
@@ -44,8 +45,13 @@ struct ArchiveOptions {
   // Gmail shows one message in every folder (label) it carries: store such
   // copies once, as hard links to one file, matched by SHA-256.
   bool dedupe = false;
-  std::function<int64_t()> now;       // seconds since the epoch; required
+  // Stamps what the index records (archived at, synced at, gone since,
+  // pushed at); null: the real clock. The same Clock the runner's retries
+  // and throttle waits and the OAuth expiry use, so a test injects one.
+  Clock* clock = nullptr;
   maildir::FileSystem* fs = nullptr;  // null: the real file system
+
+  int64_t now() const;  // Unix seconds, from `clock`
 };
 
 // What the server says a folder is.

@@ -340,7 +340,7 @@ class Pop3Session : public SourceSession {
   Status SyncFolder(Archive& archive, const FolderTask& task, FolderResult* result) override {
     used_ = true;
     Run r{archive, o_, result};
-    r.now = o_.now ? o_.now() : archive.options().now();
+    r.now = archive.options().now();
     r.client = client_.get();
     if (o_.dry_run) return DryRun(r);
 

@@ -58,8 +58,6 @@ struct Pop3SyncOptions : RunOptions {
   // Messages per committed chunk (each chunk is one reservation, one flush,
   // and one drained RETR pipeline; a crash re-downloads at most one chunk).
   size_t chunk_messages = 500;
-  // Seconds since the epoch; defaults to the Archive's clock.
-  std::function<int64_t()> now;
   // Conditions the user should hear about (no UIDL support, ...).
   std::function<void(std::string_view)> on_warning;
   // Connects a client; defaults to pop3::Pop3Client::Connect(client).

@@ -56,4 +56,11 @@ class FakeClock final : public Clock {
   std::vector<std::chrono::milliseconds> slept_;
 };
 
+// A clock stopped at Unix 1,700,000,000 (November 2023), for the Archives
+// of tests: what they stamp into the index is then the same on every run.
+inline FakeClock& ArchiveTestClock() {
+  static FakeClock clock(FakeClock::WallTime(std::chrono::seconds(1'700'000'000)));
+  return clock;
+}
+
 }  // namespace mailhoard::testing

@@ -9,6 +9,8 @@
 #include "engine/sync/pop3_sync.h"
 #include "tests/engine/pop3/conversation_util.h"
 
+#include "tests/core/fake_clock.h"
+
 namespace mailhoard::pop3::testing {
 namespace {
 
@@ -20,7 +22,7 @@ struct ScriptedAccount {
     dir = mkdtemp(tmpl);
     sync::ArchiveOptions o;
     o.account_dir = dir + "/account";
-    o.now = [] { return int64_t{1700000000}; };
+    o.clock = &mailhoard::testing::ArchiveTestClock();
     archive = std::move(sync::Archive::Open(o)).value();
   }
   ~ScriptedAccount() {

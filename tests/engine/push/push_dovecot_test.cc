@@ -79,7 +79,6 @@ struct PushFixture {
       return std::unique_ptr<TargetStore>(std::move(t));
     };
     o.retry.backoff = std::chrono::milliseconds(10);
-    o.now = [] { return int64_t{1700000000}; };
     return o;
   }
 

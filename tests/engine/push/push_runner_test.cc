@@ -13,6 +13,8 @@
 
 #include "storage/maildir/sha256.h"
 
+#include "tests/core/fake_clock.h"
+
 namespace mailhoard::push {
 namespace {
 
@@ -156,7 +158,7 @@ struct Fixture {
     dir = mkdtemp(tmpl);
     sync::ArchiveOptions o;
     o.account_dir = dir + "/acct";
-    o.now = [] { return int64_t{1700000000}; };
+    o.clock = &mailhoard::testing::ArchiveTestClock();
     archive = std::move(sync::Archive::Open(o)).value();
   }
   ~Fixture() { fs::remove_all(dir); }
@@ -188,7 +190,6 @@ struct Fixture {
       return std::unique_ptr<TargetStore>(new FakeTarget(server));
     };
     o.retry.backoff = std::chrono::milliseconds(1);
-    o.now = [] { return int64_t{1700000100}; };
     return o;
   }
 

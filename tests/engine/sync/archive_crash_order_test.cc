@@ -34,6 +34,8 @@
 
 #include "tests/support/temp_dir.h"
 
+#include "tests/core/fake_clock.h"
+
 namespace mailhoard::sync {
 namespace {
 
@@ -78,7 +80,7 @@ ArchiveOptions Options(const TempDir& dir, FaultFileSystem* fs, maildir::Durabil
   o.account_dir = dir.path + "/acct";
   o.durability = d;
   o.batch_messages = 2;  // batches commit mid-folder and across folders
-  o.now = [] { return int64_t{1700000000}; };
+  o.clock = &mailhoard::testing::ArchiveTestClock();
   o.fs = fs;
   return o;
 }

@@ -9,6 +9,8 @@
 
 #include "tests/support/temp_dir.h"
 
+#include "tests/core/fake_clock.h"
+
 namespace mailhoard::sync {
 namespace {
 
@@ -22,7 +24,7 @@ ArchiveOptions Options(const std::string& dir) {
   ArchiveOptions o;
   o.account_dir = dir + "/acct";
   o.durability = maildir::Durability::kBatch;
-  o.now = [] { return int64_t{1700000000}; };
+  o.clock = &mailhoard::testing::ArchiveTestClock();
   return o;
 }
 

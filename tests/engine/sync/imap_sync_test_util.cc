@@ -42,7 +42,7 @@ std::unique_ptr<Archive> SyncFixture::OpenArchive() {
   ArchiveOptions o;
   o.account_dir = dir + "/account";
   o.durability = maildir::Durability::kBatch;
-  o.now = [this] { return now; };
+  o.clock = &archive_clock;
   auto archive = Archive::Open(o);
   if (!archive.ok()) throw std::runtime_error(archive.status().ToString());
   return std::move(archive).value();

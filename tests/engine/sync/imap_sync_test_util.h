@@ -3,6 +3,8 @@
 // two.
 #pragma once
 
+#include "tests/core/fake_clock.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,7 +39,8 @@ struct SyncFixture {
   mailhoard::testing::TestUser user;
   std::string dir;
   RecordingTrace trace;
-  int64_t now = 1700000000;
+  mailhoard::testing::FakeClock archive_clock{
+      mailhoard::testing::FakeClock::WallTime(std::chrono::seconds(1700000000))};
 };
 
 }  // namespace mailhoard::sync::testing

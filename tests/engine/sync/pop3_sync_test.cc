@@ -57,7 +57,7 @@ struct Pop3Fixture {
     ArchiveOptions o;
     o.account_dir = dir + "/account";
     o.durability = durability;
-    o.now = [this] { return now; };
+    o.clock = &archive_clock;
     auto archive = Archive::Open(o);
     if (!archive.ok()) throw std::runtime_error(archive.status().ToString());
     return std::move(archive).value();
@@ -126,7 +126,8 @@ struct Pop3Fixture {
   DovecotServer& server;
   TestUser user;
   std::string dir;
-  int64_t now = 1700000000;
+  mailhoard::testing::FakeClock archive_clock{
+      mailhoard::testing::FakeClock::WallTime(std::chrono::seconds(1700000000))};
 };
 
 void RequireOk(const SyncResult& r) {
@@ -267,13 +268,13 @@ TEST_CASE("keep with delete_after_days deletes only what was archived long enoug
   Pop3SyncOptions o = fx.Options(true);
   o.delete_after_days = 3;
   RequireOk(fx.Run(o));
-  fx.now += 2 * 86400;
+  fx.archive_clock.Advance(std::chrono::hours(2 * 24));
   fx.server.Deliver(fx.user.name, "INBOX", Message(2));
   auto r = fx.Run(o);
   RequireOk(r);
   CHECK(r.fetched() == 1);
   CHECK(r.folders[0].expunged == 0);
-  fx.now += 1 * 86400;
+  fx.archive_clock.Advance(std::chrono::hours(24));
   r = fx.Run(o);
   RequireOk(r);
   CHECK(r.folders[0].expunged == 2);

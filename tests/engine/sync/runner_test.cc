@@ -118,7 +118,7 @@ struct Fixture {
     ArchiveOptions a;
     a.account_dir = dir.path + "/acct";
     a.durability = maildir::Durability::kBatch;
-    a.now = [] { return int64_t{1700000000}; };
+    a.clock = &mailhoard::testing::ArchiveTestClock();
     archive = std::move(Archive::Open(a)).value();
     options.clock = &clock;
     options.retry.backoff = std::chrono::milliseconds(10);

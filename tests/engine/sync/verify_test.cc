@@ -16,6 +16,8 @@
 
 #include "tests/support/temp_dir.h"
 
+#include "tests/core/fake_clock.h"
+
 namespace mailhoard::sync {
 namespace {
 
@@ -49,7 +51,7 @@ struct Fixture {
     ArchiveOptions o;
     o.account_dir = account_dir;
     o.durability = maildir::Durability::kBatch;
-    o.now = [] { return int64_t{1700000000}; };
+    o.clock = &mailhoard::testing::ArchiveTestClock();
     o.fs = &fs;
     auto opened = Archive::Open(o);
     REQUIRE(opened.ok());
