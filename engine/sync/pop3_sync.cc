@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "engine/sync/pop3_planner.h"
 #include "storage/maildir/sha256.h"
@@ -166,13 +165,14 @@ Status FinishInbox(Run& r, uint32_t next_uid, uint32_t server_messages) {
 // --- The two ways of telling what is new -------------------------------------
 
 // The index's view of this folder's UIDLs, for the planner.
-Result<std::unordered_map<std::string, Pop3KnownUidl>> KnownUidls(Run& r) {
-  MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local, r.archive.LocalMessages(r.folder, 0));
+Result<std::unordered_map<std::string, Pop3KnownUidl>> KnownUidls(Archive& archive,
+                                                                  ArchiveFolder* folder) {
+  MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local, archive.LocalMessages(folder, 0));
   std::unordered_map<int64_t, uint32_t> unfetchable;  // row id -> uid
   for (const auto& m : local) {
     if (m.unfetchable) unfetchable.emplace(m.id, m.uid);
   }
-  MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, r.archive.Pop3Uidls(r.folder->id));
+  MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, archive.Pop3Uidls(folder->id));
   std::unordered_map<std::string, Pop3KnownUidl> known;
   for (auto& row : rows) {
     Pop3KnownUidl k;
@@ -236,7 +236,7 @@ Status SyncWithUidl(Run& r, const std::vector<pop3::UidlEntry>& uidls, uint32_t 
   std::unordered_map<std::string, int64_t> archived;  // UIDL -> row id
   std::vector<Pop3Download> todo;
   {
-    MH_ASSIGN_OR_RETURN(auto known, KnownUidls(r));
+    MH_ASSIGN_OR_RETURN(auto known, KnownUidls(r.archive, r.folder));
     todo = PlanPop3Downloads(uidls, known, next_uid);
     for (const auto& [uidl, k] : known) {
       if (k.archived) archived.emplace(uidl, k.message_id);
@@ -299,11 +299,12 @@ Status SyncByContent(Run& r, const std::vector<pop3::ListEntry>& list, uint32_t 
   return DeleteAndQuit(r, deletions);
 }
 
-// What a real run would download, exactly: the UIDLs the index does not
-// know, with the sizes LIST reports (without UIDL: every message, as a real
-// run downloads them all before de-duplicating).
+// What a real run would download, exactly: the planner's downloads (new
+// UIDLs and those refused last time), with the sizes LIST reports (without
+// UIDL: every message, as a real run downloads them all before
+// de-duplicating).
 Status DryRun(Run& r) {
-  MH_ASSIGN_OR_RETURN(std::optional<index::FolderRecord> folder, r.archive.FindFolder(kInbox));
+  MH_ASSIGN_OR_RETURN(std::optional<index::FolderRecord> record, r.archive.FindFolder(kInbox));
   MH_ASSIGN_OR_RETURN(std::vector<pop3::ListEntry> list, r.client->List());
   std::unordered_map<uint32_t, uint64_t> size_of;  // message number -> octets
   for (const auto& e : list) size_of[e.number] = e.size;
@@ -311,14 +312,14 @@ Status DryRun(Run& r) {
   if (!uidls.ok() && uidls.status().code() != ErrorCode::kUnsupported) return uidls.status();
   std::vector<uint32_t> wanted;
   if (uidls.ok()) {
-    std::unordered_set<std::string> known;
-    if (folder) {
-      MH_ASSIGN_OR_RETURN(std::vector<index::Pop3Uidl> rows, r.archive.Pop3Uidls(folder->id));
-      for (auto& row : rows) known.insert(std::move(row.uidl));
+    std::unordered_map<std::string, Pop3KnownUidl> known;
+    if (record) {
+      // Read as it is: OpenFolder would create what a dry run must not.
+      ArchiveFolder inbox;
+      inbox.id = record->id;
+      MH_ASSIGN_OR_RETURN(known, KnownUidls(r.archive, &inbox));
     }
-    for (const auto& e : *uidls) {
-      if (known.insert(e.uidl).second) wanted.push_back(e.number);
-    }
+    for (const Pop3Download& d : PlanPop3Downloads(*uidls, known, 1)) wanted.push_back(d.number);
   } else {
     for (const auto& e : list) wanted.push_back(e.number);
   }

@@ -31,8 +31,10 @@ struct ScriptedAccount {
   }
 
   // Runs one sync against `steps`; Done() of the script is checked.
-  sync::SyncResult Run(Steps steps, sync::Pop3Mode mode = sync::Pop3Mode::kKeep) {
+  sync::SyncResult Run(Steps steps, sync::Pop3Mode mode = sync::Pop3Mode::kKeep,
+                       bool dry_run = false) {
     sync::Pop3SyncOptions o;
+    o.dry_run = dry_run;
     o.client.connect.tls = net::TlsMode::kNone;
     o.client.allow_plaintext_login = true;
     o.client.max_message_line = 1000;
@@ -139,6 +141,18 @@ TEST_CASE(
   REQUIRE(row->has_value());
   CHECK((*row)->unfetchable_reason.find("message is corrupt") != std::string::npos);
   CHECK((*row)->file_name.empty());
+
+  // A dry run counts it as the real run will: asked for again.
+  auto dry =
+      acct.Run(LoggedIn("UIDL\r\n") + Steps{Client("LIST\r\n"), Server("+OK\r\n1 25\r\n.\r\n"),
+                                            Client("UIDL\r\n"), Server("+OK\r\n1 aaa\r\n.\r\n"),
+                                            Client("QUIT\r\n"), Server("+OK\r\n")},
+               sync::Pop3Mode::kDrain, /*dry_run=*/true);
+  INFO(acct.script_status.ToString());
+  REQUIRE(dry.ok());
+  CHECK(acct.script_status.ok());
+  CHECK(dry.fetched() == 1);
+  CHECK(dry.bytes() == 25);
 
   // Next run: the same UIDL is asked for again, arrives, and only then goes.
   auto again =
