@@ -68,7 +68,8 @@ int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostr
       "Run `mailhoard config init` to start (`mailhoard config path` says where it goes).\n"
       "Exit status: 0 ok, 1 some folders failed, 2 usage/config error, 73 account locked\n"
       "by another run, 74 local archive I/O error, 75 temporary failure, 77 authentication\n"
-      "needed, 70 internal error. See docs/config.md.");
+      "needed, 78 server unusable as configured (certificate, TLS mode, host name), 70\n"
+      "internal error. See docs/config.md.");
 
   AddSyncCommand(app, ctx);
   AddPushCommand(app, ctx);

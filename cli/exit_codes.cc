@@ -19,8 +19,10 @@ int Severity(ExitCode code) {
       return 5;
     case kExitAuth:
       return 6;
-    case kExitUsage:
+    case kExitConfig:
       return 7;
+    case kExitUsage:
+      return 8;
   }
   return 4;
 }
@@ -53,14 +55,21 @@ ExitCode ExitCodeFor(const Status& status) {
   if (status.retry() == RetryClass::kAuth) return kExitAuth;
   if (status.retry() == RetryClass::kTransient) return kExitTempFail;
   switch (status.code()) {
+    case ErrorCode::kTls:
+      // A refused handshake (certificate, protocol version, a plaintext port)
+      // fails again the same way until the config or the server changes.
+      return kExitConfig;
     case ErrorCode::kNetwork:
+      // Transient network errors returned above; a final one is a host name
+      // that does not exist.
+      return kExitConfig;
     case ErrorCode::kTimeout:
     case ErrorCode::kServerBye:
       return kExitTempFail;
     default:
       break;
   }
-  // Final errors (TLS verification, protocol violations, refusals, missing
+  // Final errors (protocol violations, refusals, missing
   // capabilities): one folder failing is a partial run; the whole account
   // failing is too, as far as the exit code can tell, but with the reason on
   // stderr.

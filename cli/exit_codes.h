@@ -34,13 +34,18 @@ enum ExitCode : int {
   // EX_NOPERM: authentication needed: password rejected, refresh token
   // revoked or expired. Run `mailhoard login ACCOUNT` (or fix the password).
   kExitAuth = 77,
+  // EX_CONFIG: the server cannot be used as configured: its certificate is
+  // not trusted (or not for this host, or expired), the port speaks another
+  // TLS mode, or the host name does not exist. Retrying cannot help; the
+  // message says which key to change.
+  kExitConfig = 78,
 };
 
 // The exit code for a run that ended with `status` (kExitOk when ok()).
 ExitCode ExitCodeFor(const Status& status);
 
 // The code to report when several accounts ended differently: the one that
-// most needs a human. Order: usage > auth > local I/O > internal > partial >
+// most needs a human. Order: usage > config > auth > local I/O > internal > partial >
 // temporary > locked > ok.
 ExitCode WorstExitCode(std::span<const ExitCode> codes);
 

@@ -21,7 +21,7 @@ enum class ErrorCode {
   kIo,  // local file system
   kDiskFull,
   kCorrupt,  // local data is not what we wrote
-  kNetwork,  // connect, read, write, unexpected EOF
+  kNetwork,  // connect, read, write, unexpected EOF; final: the host name does not exist
   kTimeout,
   kTls,          // handshake, verification
   kProtocol,     // the peer broke the protocol (malformed, over a limit)

@@ -34,7 +34,8 @@ void AddPushCommand(CLI::App& app, CommandContext& ctx) {
   cmd->footer(
       "Exit status: 0 ok, 1 some folders failed, messages were refused or --verify found\n"
       "differences, 2 usage/config error, 73 source account locked, 75 temporary failure\n"
-      "(retry later), 77 authentication needed for the target or source.");
+      "(retry later), 77 authentication needed for the target or source, 78 a server\n"
+      "unusable as configured (certificate, TLS mode, host name).");
   cmd->callback([&ctx, options] { ctx.exit_code = RunPush(ctx, *options); });
 }
 

@@ -8,6 +8,8 @@
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
 #include "cli/commands/status_runs.h"
+#include "cli/exit_codes.h"
+#include "cli/report/run_advice.h"
 #include "storage/index/index.h"
 
 namespace mailhoard::cli {
@@ -84,7 +86,13 @@ int RunStatus(CommandContext& ctx, const StatusOptions& options) {
       }
       ctx.out << "  last successful sync: " << When(last.last_success_at) << "\n";
       if (last.last_run_at && last.last_run_at != last.last_success_at) {
-        ctx.out << "  last run: " << When(last.last_run_at) << " (failed or partial)\n";
+        // The run history's newest entry is that run when it was recorded.
+        if (!runs.empty() && runs.front().exit_code != kExitOk) {
+          ctx.out << "  last run: " << When(last.last_run_at) << " (exit " << runs.front().exit_code
+                  << ": " << ExitMeaning(runs.front().exit_code) << ")\n";
+        } else {
+          ctx.out << "  last run: " << When(last.last_run_at) << " (failed or partial)\n";
+        }
       }
       PrintRuns(ctx.out, runs);
     }

@@ -29,7 +29,8 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
   cmd->footer(
       "Exit status: 0 ok, 1 some folders failed, 2 usage/config error,\n"
       "73 account locked by another run, 75 temporary failure (retry later),\n"
-      "77 authentication needed (run `mailhoard login ACCOUNT`).");
+      "77 authentication needed (run `mailhoard login ACCOUNT`), 78 server unusable as\n"
+      "configured (certificate, TLS mode, host name: the message names the key).");
   cmd->callback([&ctx, options] { ctx.exit_code = RunSync(ctx, *options); });
 }
 

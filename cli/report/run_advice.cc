@@ -23,6 +23,8 @@ const char* ExitMeaning(int exit_code) {
       return "temporary failure";
     case kExitAuth:
       return "authentication needed";
+    case kExitConfig:
+      return "the server cannot be used as configured";
     default:
       return "failed";
   }
@@ -47,6 +49,11 @@ std::vector<std::string> AccountAdvice(const AccountOutcome& a) {
     case kExitTempFail:
       out.push_back("nothing, unless it keeps happening: the server of " + n +
                     " could not be reached or was busy; the next run tries again");
+      break;
+    case kExitConfig:
+      out.push_back("fix the settings of " + n +
+                    " that the error below names (certificate, TLS mode or host name); "
+                    "retrying alone will not help");
       break;
     case kExitUsage:
       out.push_back("fix the configuration: run `mailhoard config check`");

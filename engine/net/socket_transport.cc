@@ -90,7 +90,11 @@ Result<std::unique_ptr<SocketTransport>> SocketTransport::Connect(
                       (gai == EAI_SYSTEM ? ErrnoString(errno) : std::string(gai_strerror(gai)));
     // A name that does not exist is a configuration error; anything else
     // (EAI_AGAIN, no network yet) may heal by itself.
-    if (gai == EAI_NONAME) return Status::Error(ErrorCode::kNetwork, msg);
+    if (gai == EAI_NONAME) {
+      return Status::Error(ErrorCode::kNetwork, "resolving " + target + ": no such host (" +
+                                                    gai_strerror(gai) +
+                                                    "): check the host name in the config");
+    }
     return NetworkError(msg);
   }
   Status last = NetworkError("connecting to " + target + ": no addresses");

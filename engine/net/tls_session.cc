@@ -9,12 +9,14 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include "engine/net/fd_wait.h"
 #include "engine/net/fingerprint.h"
+#include "engine/net/tls_failure.h"
 
 namespace mailhoard::net {
 namespace {
@@ -22,6 +24,8 @@ namespace {
 // OpenSSL's socket BIO writes with write(2), which raises SIGPIPE when the
 // server has reset the connection. This BIO uses send(MSG_NOSIGNAL) instead,
 // and remembers errno so errors can say "Connection reset by peer".
+constexpr size_t kHeadBytes = 80;
+
 struct FdBio {
   int fd = -1;
   // Kept apart: after a bare EOF OpenSSL tries to send an alert, which fails
@@ -29,6 +33,9 @@ struct FdBio {
   int read_errno = 0;
   int write_errno = 0;
   bool eof = false;
+  // The first bytes the server sent, to recognise a plaintext greeting when
+  // a handshake fails.
+  std::string head;
 };
 
 int BioWrite(BIO* b, const char* data, int len) {
@@ -52,7 +59,12 @@ int BioRead(BIO* b, char* out, int len) {
   auto* s = static_cast<FdBio*>(BIO_get_data(b));
   for (;;) {
     ssize_t n = recv(s->fd, out, static_cast<size_t>(len), 0);
-    if (n > 0) return static_cast<int>(n);
+    if (n > 0) {
+      if (s->head.size() < kHeadBytes) {
+        s->head.append(out, std::min(static_cast<size_t>(n), kHeadBytes - s->head.size()));
+      }
+      return static_cast<int>(n);
+    }
     if (n == 0) {
       s->eof = true;
       return 0;
@@ -122,6 +134,26 @@ std::string DrainErrorQueue() {
   return reason;
 }
 
+HandshakeFailure::Cause CauseOfVerifyError(long vr) {
+  using Cause = HandshakeFailure::Cause;
+  switch (vr) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return Cause::kExpired;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return Cause::kNotYetValid;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return Cause::kWrongHost;
+    default:
+      return Cause::kUntrusted;
+  }
+}
+
+bool IsOldProtocolReason(const std::string& reason) {
+  return reason == "unsupported protocol" || reason == "tlsv1 alert protocol version" ||
+         reason == "no protocols available";
+}
+
 std::string ServerName(const TlsOptions& options, const std::string& fallback) {
   std::string name = options.server_name.empty() ? fallback : options.server_name;
   if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
@@ -137,6 +169,7 @@ struct TlsSession::Impl {
   std::unique_ptr<SSL_CTX, CtxDeleter> ctx;
   std::unique_ptr<SSL, SslDeleter> ssl;
   std::string describe;
+  std::string host;    // the name the certificate is checked against
   bool fatal = false;  // after SSL_ERROR_SSL/SYSCALL, SSL_shutdown must not be called
 
   // Turns a failed SSL_* call into a Status naming `what` and the reason.
@@ -157,15 +190,51 @@ struct TlsSession::Impl {
       return NetworkError(what + ": connection closed by server");
     }
     if (reason.empty()) reason = "TLS error " + std::to_string(err);
-    long vr = SSL_get_verify_result(ssl.get());
-    if (handshake && vr != X509_V_OK) {
-      reason += std::string(": ") + X509_verify_cert_error_string(vr);
-    }
     // A failed handshake (bad certificate, no common protocol, not a TLS
     // server at all) will fail again the same way; a broken record in an
     // established session is more likely the network.
-    Status s = TlsError(what + ": " + reason);
-    return handshake ? s : s.WithRetry(RetryClass::kTransient);
+    if (handshake) return TlsError(what + ": " + ExplainHandshakeFailure(Diagnose(reason)));
+    return TlsError(what + ": " + reason).WithRetry(RetryClass::kTransient);
+  }
+
+  HandshakeFailure Diagnose(const std::string& reason) {
+    HandshakeFailure f;
+    f.detail = reason;
+    f.host = host;
+    long vr = SSL_get_verify_result(ssl.get());
+    if (vr != X509_V_OK) {
+      f.cause = CauseOfVerifyError(vr);
+      f.detail = X509_verify_cert_error_string(vr);
+      f.fingerprint = LeafFingerprint();
+    } else if (std::string greeting = PlaintextGreeting(ReadRestOfHead()); !greeting.empty()) {
+      f.cause = HandshakeFailure::Cause::kPlaintext;
+      f.greeting = greeting;
+    } else if (IsOldProtocolReason(reason)) {
+      f.cause = HandshakeFailure::Cause::kOldProtocol;
+    }
+    return f;
+  }
+
+  // OpenSSL stops reading after the 5 bytes of what it took for a record
+  // header; the rest of a plaintext greeting is usually already here.
+  const std::string& ReadRestOfHead() {
+    char buf[kHeadBytes];
+    if (bio.head.size() < kHeadBytes) {
+      ssize_t n = recv(bio.fd, buf, kHeadBytes - bio.head.size(), MSG_DONTWAIT);
+      if (n > 0) bio.head.append(buf, static_cast<size_t>(n));
+    }
+    return bio.head;
+  }
+
+  // The leaf of the chain the server sent, also when verification refused it
+  // (SSL_get0_peer_certificate is only set after a successful verification).
+  std::string LeafFingerprint() const {
+    STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl.get());
+    if (!chain || sk_X509_num(chain) == 0) return "";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (X509_digest(sk_X509_value(chain, 0), EVP_sha256(), md, &len) != 1) return "";
+    return FormatFingerprint(md, len);
   }
 
   // After WANT_READ / WANT_WRITE: poll for what OpenSSL asked for.
@@ -202,6 +271,7 @@ Result<std::unique_ptr<TlsSession>> TlsSession::Handshake(int fd, const TlsOptio
 
   auto impl = std::make_unique<Impl>();
   impl->describe = describe;
+  impl->host = name;
   ERR_clear_error();
   impl->ctx.reset(SSL_CTX_new(TLS_client_method()));
   if (!impl->ctx) return TlsError(what + ": SSL_CTX_new: " + DrainErrorQueue());

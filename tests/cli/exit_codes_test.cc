@@ -11,8 +11,11 @@ TEST_CASE("status to exit code", "[exit_codes]") {
   CHECK(ExitCodeFor(Status::Error(ErrorCode::kLocked, "held")) == 73);
   CHECK(ExitCodeFor(NetworkError("refused")) == 75);
   CHECK(ExitCodeFor(TimeoutError("slow")) == 75);
-  // Even when someone marks them final, network trouble is temporary.
-  CHECK(ExitCodeFor(Status::Error(ErrorCode::kNetwork, "x")) == 75);
+  // The one final network error is a host name that does not exist: a config
+  // error that retrying cannot heal, and so is a refused TLS handshake.
+  CHECK(ExitCodeFor(Status::Error(ErrorCode::kNetwork, "no such host")) == 78);
+  CHECK(ExitCodeFor(TlsError("certificate not trusted")) == 78);
+  CHECK(ExitCodeFor(TlsError("bad record").WithRetry(RetryClass::kTransient)) == 75);
   CHECK(ExitCodeFor(Status::Error(ErrorCode::kServerBye, "bye")) == 75);
   CHECK(ExitCodeFor(Status::Error(ErrorCode::kServerNo, "[UNAVAILABLE] busy", ErrorScope::kAccount,
                                   RetryClass::kTransient)) == 75);
@@ -40,6 +43,10 @@ TEST_CASE("the worst exit code of several accounts wins", "[exit_codes]") {
   CHECK(WorstExitCode(d) == kExitAuth);
   const ExitCode e[] = {kExitAuth, kExitUsage};
   CHECK(WorstExitCode(e) == kExitUsage);
+  const ExitCode f[] = {kExitAuth, kExitConfig, kExitTempFail};
+  CHECK(WorstExitCode(f) == kExitConfig);
+  const ExitCode g[] = {kExitConfig, kExitUsage};
+  CHECK(WorstExitCode(g) == kExitUsage);
 }
 
 }  // namespace

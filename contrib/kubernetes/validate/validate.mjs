@@ -41,7 +41,7 @@ function checkJobSpec(where, spec) {
       .filter((r) => r.action === action && r.onExitCodes?.operator === "In")
       .flatMap((r) => r.onExitCodes.values);
   const fatal = codes(spec.completionMode === "Indexed" ? "FailIndex" : "FailJob");
-  for (const code of [2, 77]) {
+  for (const code of [2, 77, 78]) {
     if (!fatal.includes(code)) fail(where, `exit ${code} (retrying cannot help) does not fail at once`);
   }
   if (!codes("Count").includes(75)) fail(where, "exit 75 (temporary) is not retried");

@@ -2,6 +2,8 @@
 // CA and server certificate): SNI, protocol floor, close_notify vs. bare EOF,
 // bulk transfer with partial writes, TLS 1.3 key updates.
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <unistd.h>
 
@@ -71,6 +73,10 @@ TlsOptions WithCa() {
   return t;
 }
 
+bool Has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
 std::string ReadAll(Transport& t) {
   std::string out;
   char buf[4096];
@@ -114,7 +120,105 @@ TEST_CASE("A server limited to TLS 1.1 is refused") {
   server.Join();
   INFO(s.ToString());
   CHECK(s.code() == ErrorCode::kTls);
+  CHECK(Has(s.message(), "TLS 1.0 or 1.1"));
   CHECK(server.sni() == "(handshake failed)");
+}
+
+// The SHA-256 fingerprint of a PEM certificate file, "AB:CD:…".
+std::string FileFingerprint(const std::string& pem_path) {
+  FILE* f = fopen(pem_path.c_str(), "r");
+  REQUIRE(f);
+  X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  fclose(f);
+  REQUIRE(cert);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  X509_digest(cert, EVP_sha256(), md, &len);
+  X509_free(cert);
+  std::string out;
+  char hex[4];
+  for (unsigned i = 0; i < len; ++i) {
+    snprintf(hex, sizeof hex, i ? ":%02X" : "%02X", md[i]);
+    out += hex;
+  }
+  return out;
+}
+
+// Writes a self-signed certificate for "localhost", valid from `from_days`
+// to `until_days` from now, and its key, as PEM files.
+void WriteSelfSigned(long from_days, long until_days, const std::string& cert_path,
+                     const std::string& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
+  X509_gmtime_adj(X509_getm_notBefore(cert), from_days * 86400);
+  X509_gmtime_adj(X509_getm_notAfter(cert), until_days * 86400);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509_set_pubkey(cert, key);
+  X509_sign(cert, key, EVP_sha256());
+  FILE* f = fopen(cert_path.c_str(), "w");
+  PEM_write_X509(f, cert);
+  fclose(f);
+  f = fopen(key_path.c_str(), "w");
+  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+  fclose(f);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
+
+TEST_CASE("An untrusted certificate is refused with its fingerprint and the keys to fix it") {
+  TlsTestServer server([](SSL*) {});
+  auto t = SocketTransport::Adopt(server.client_fd(), {"localhost", 993}, 5s);
+  Status s = t->StartTls({});  // the system's CAs: the test CA is not among them
+  server.Join();
+  INFO(s.ToString());
+  CHECK(s.code() == ErrorCode::kTls);
+  CHECK_FALSE(s.transient());
+  CHECK(Has(s.message(), "not signed by a CA this machine trusts"));
+  CHECK(Has(s.message(), "tls_ca_file"));
+  const std::string fp = FileFingerprint(DovecotServer::Shared().dir() + "/server.crt");
+  CHECK(Has(s.message(), "tls_fingerprint = \"sha256:" + fp + "\""));
+}
+
+TEST_CASE("A certificate for another name is refused naming the host") {
+  TlsTestServer server([](SSL*) {});
+  auto t = SocketTransport::Adopt(server.client_fd(), {"wrong.example", 993}, 5s);
+  Status s = t->StartTls(WithCa());
+  server.Join();
+  INFO(s.ToString());
+  CHECK(s.code() == ErrorCode::kTls);
+  CHECK(Has(s.message(), "not issued for \"wrong.example\""));
+}
+
+TEST_CASE("Expired and not-yet-valid certificates are refused with their cause") {
+  const std::string base = DovecotServer::Shared().dir() + "/dated-" + std::to_string(getpid());
+  const std::string pem = base + ".crt", key = base + ".key";
+  struct Case {
+    long from, until;
+    const char* says;
+  };
+  for (const Case c : {Case{-10, -1, "has expired"}, Case{2, 10, "not valid yet"}}) {
+    WriteSelfSigned(c.from, c.until, pem, key);
+    TlsTestServer server([](SSL*) {},
+                         [&](SSL_CTX* ctx) {
+                           SSL_CTX_use_certificate_file(ctx, pem.c_str(), SSL_FILETYPE_PEM);
+                           SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM);
+                         });
+    auto t = SocketTransport::Adopt(server.client_fd(), {"localhost", 993}, 5s);
+    TlsOptions o;
+    o.ca_file = pem;
+    Status s = t->StartTls(o);
+    server.Join();
+    INFO(s.ToString());
+    CHECK(s.code() == ErrorCode::kTls);
+    CHECK(Has(s.message(), c.says));
+  }
+  unlink(pem.c_str());
+  unlink(key.c_str());
 }
 
 TEST_CASE("close_notify and a bare EOF both end the stream after the data") {
