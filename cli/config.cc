@@ -20,60 +20,87 @@ constexpr std::string_view kRootKeys[] = {"archive", "accounts",          "tenan
 // Config files are small; anything bigger is not a config file.
 constexpr std::streamsize kMaxConfigBytes = 1 << 20;
 
+// One error holding every collected one, a line each, in file order.
+Status Combined(std::vector<Status> errors) {
+  std::string message;
+  for (const Status& e : errors) {
+    if (message.find(e.message()) != std::string::npos) continue;
+    message += (message.empty() ? "" : "\n") + e.message();
+  }
+  return Status::Error(errors.front().code(), message);
+}
+
+// Each part of the file that can be read without the others is read even
+// after an error elsewhere, so one pass reports every error.
 Result<Config> ParseRoot(const toml::table& root, const std::string& source_name,
                          const EnvLookup& env) {
   Config config;
   config.source_path = source_name;
-  ParseContext ctx{source_name, env, &config.warnings};
+  std::vector<Status> errors;
+  ParseContext ctx{source_name, env, &config.warnings, &errors};
+  auto keep = [&errors](const Status& s) {
+    if (!s.ok()) errors.push_back(s);
+    return s.ok();
+  };
   TableReader r(root, "", ctx);
-  MH_RETURN_IF_ERROR(r.CheckKeys(kRootKeys));
-  MH_RETURN_IF_ERROR(r.ReadPath("archive", &config.archive_root));
-  if (config.archive_root.empty()) {
-    return r.TableError(
-        "archive is required: the directory that holds one folder per account, "
-        "e.g. archive = \"~/Mail/hoard\"");
+  // An unknown top-level key is often a misspelt archive or accounts: then
+  // "required" errors about those would only repeat the typo.
+  const bool root_keys_ok = keep(r.CheckKeys(kRootKeys));
+  if (keep(r.ReadPath("archive", &config.archive_root)) && config.archive_root.empty() &&
+      root_keys_ok) {
+    keep(
+        r.TableError("archive is required: the directory that holds one folder per account, "
+                     "e.g. archive = \"~/Mail/hoard\""));
   }
   while (config.archive_root.size() > 1 && config.archive_root.back() == '/') {
     config.archive_root.pop_back();
   }
 
   const toml::table* accounts = nullptr;
-  MH_RETURN_IF_ERROR(r.ReadTable("accounts", &accounts));
+  bool accounts_failed = !keep(r.ReadTable("accounts", &accounts)) || !root_keys_ok;
   if (accounts != nullptr) {
     TableReader ar(*accounts, "accounts", ctx);
     for (const auto& [key, node] : InFileOrder(*accounts)) {
       const std::string name(key->str());
-      MH_RETURN_IF_ERROR(CheckDirectoryName(ar, name, "account"));
       const toml::table* t = nullptr;
-      MH_RETURN_IF_ERROR(ar.ReadTable(name, &t));
-      MH_ASSIGN_OR_RETURN(
-          AccountConfig account,
-          ParseAccount(name, TableReader(*t, ar.KeyPath(name), ctx), config.archive_root, ctx));
-      config.accounts.push_back(std::move(account));
+      if (!keep(CheckDirectoryName(ar, name, "account")) || !keep(ar.ReadTable(name, &t)) ||
+          t == nullptr) {
+        accounts_failed = true;
+        continue;
+      }
+      Result<AccountConfig> account =
+          ParseAccount(name, TableReader(*t, ar.KeyPath(name), ctx), config.archive_root, ctx);
+      if (!keep(account.status())) {
+        accounts_failed = true;
+        continue;
+      }
+      config.accounts.push_back(std::move(account).value());
     }
   }
   // Every mailbox of a [tenants.NAME] becomes an account "NAME/address".
-  MH_RETURN_IF_ERROR(ParseTenants(r, ctx, &config));
-  if (config.accounts.empty()) {
-    return r.TableError(
+  if (!keep(ParseTenants(r, ctx, &config))) accounts_failed = true;
+  if (config.accounts.empty() && !accounts_failed) {
+    keep(r.TableError(
         "no accounts: add at least one [accounts.NAME] table (or a [tenants.NAME] with "
-        "mailboxes)");
+        "mailboxes)"));
   }
   int64_t parallel = config.parallel_accounts;
-  MH_RETURN_IF_ERROR(r.ReadInt("parallel_accounts", 1, 256, &parallel));
+  keep(r.ReadInt("parallel_accounts", 1, 256, &parallel));
   config.parallel_accounts = static_cast<int>(parallel);
 
+  // [report] and [check] name accounts; after a broken account they would
+  // only add errors about it.
   const toml::table* report = nullptr;
-  MH_RETURN_IF_ERROR(r.ReadTable("report", &report));
-  if (report != nullptr) {
-    MH_ASSIGN_OR_RETURN(config.report,
-                        ParseReport(TableReader(*report, "report", ctx), config.accounts, ctx));
+  if (keep(r.ReadTable("report", &report)) && report != nullptr && !accounts_failed) {
+    auto parsed = ParseReport(TableReader(*report, "report", ctx), config.accounts, ctx);
+    if (keep(parsed.status())) config.report = std::move(parsed).value();
   }
   const toml::table* check = nullptr;
-  MH_RETURN_IF_ERROR(r.ReadTable("check", &check));
-  if (check != nullptr) {
-    MH_ASSIGN_OR_RETURN(config.check, ParseCheck(TableReader(*check, "check", ctx)));
+  if (keep(r.ReadTable("check", &check)) && check != nullptr) {
+    auto parsed = ParseCheck(TableReader(*check, "check", ctx));
+    if (keep(parsed.status())) config.check = std::move(parsed).value();
   }
+  if (!errors.empty()) return Combined(std::move(errors));
   return config;
 }
 

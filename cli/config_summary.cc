@@ -31,6 +31,20 @@ std::string Join(const std::vector<std::string>& v) {
   return out;
 }
 
+// What the connection will actually check, as `config check` shows it.
+std::string TlsText(TlsMode mode, bool verify, const std::string& fingerprint,
+                    const std::string& ca_file) {
+  if (mode == TlsMode::kNone) return "none: PLAINTEXT, password and mail readable on the network";
+  std::string out = ToString(mode) + std::string(mode == TlsMode::kImplicit
+                                                     ? " (TLS from the first byte)"
+                                                     : " (plaintext greeting, then STARTTLS)");
+  out += ", TLS 1.2 or later; ";
+  if (!fingerprint.empty()) return out + "certificate pinned to " + fingerprint;
+  if (!verify) return out + "certificate NOT verified (tls_verify = false)";
+  return out + "certificate verified against " +
+         (ca_file.empty() ? "the system's CAs" : "tls_ca_file " + ca_file) + " and the host name";
+}
+
 }  // namespace
 
 std::string DescribeSecretSource(const SecretSource& s) {
@@ -53,11 +67,9 @@ std::string ConfigSummaryText(const Config& c) {
   o << "archive: " << c.archive_root << "\n";
   for (const AccountConfig& a : c.accounts) {
     o << "\naccount " << a.name << "  -> " << a.archive_dir << "\n";
-    o << "  server:      " << ToString(a.protocol) << " " << a.host << ":" << a.port
-      << " tls=" << ToString(a.tls);
-    if (!a.tls_verify) o << " (certificate NOT verified)";
-    if (!a.tls_fingerprint.empty()) o << " pinned " << a.tls_fingerprint;
+    o << "  server:      " << ToString(a.protocol) << " " << a.host << ":" << a.port;
     if (a.provider != Provider::kNone) o << "  [preset " << ToString(a.provider) << "]";
+    o << "\n  tls:         " << TlsText(a.tls, a.tls_verify, a.tls_fingerprint, a.tls_ca_file);
     o << "\n  login:       " << a.user << " via " << ToString(a.auth) << "\n";
     if (a.password.present())
       o << "  password:    from " << DescribeSecretSource(a.password) << "\n";
@@ -92,9 +104,10 @@ std::string ConfigSummaryText(const Config& c) {
     }
   }
   if (c.report) {
-    o << "\nreport: smtp " << c.report->smtp_host << ":" << c.report->smtp_port
-      << " tls=" << ToString(c.report->smtp_tls) << " to " << Join(c.report->to) << " when "
-      << ToString(c.report->when) << " (+" << c.report->fallbacks.size() << " fallback route(s))\n";
+    o << "\nreport: smtp " << c.report->smtp_host << ":" << c.report->smtp_port << " tls "
+      << TlsText(c.report->smtp_tls, true, "", c.report->tls_ca_file) << " to "
+      << Join(c.report->to) << " when " << ToString(c.report->when) << " (+"
+      << c.report->fallbacks.size() << " fallback route(s))\n";
   }
   return o.str();
 }

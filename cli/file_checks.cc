@@ -29,13 +29,19 @@ void CheckFile(const std::string& key, const std::string& path, bool secret,
   }
 }
 
-void CheckSecret(const SecretSource& s, std::vector<std::string>* out) {
+void CheckSecret(const SecretSource& s, const EnvLookup& env, std::vector<std::string>* out) {
   if (s.kind == SecretSource::Kind::kFile) CheckFile(s.key, s.value, true, out);
+  if (s.kind == SecretSource::Kind::kEnv && !env(s.value)) {
+    out->push_back(s.key + " (" + s.value +
+                   "): not set here, so a run from this shell cannot sign in; cron and systemd "
+                   "do not see your shell's variables (set it in the crontab, or Environment= / "
+                   "EnvironmentFile= of the unit)");
+  }
 }
 
 }  // namespace
 
-std::vector<std::string> CheckReferencedFiles(const Config& config) {
+std::vector<std::string> CheckReferencedFiles(const Config& config, const EnvLookup& env) {
   std::vector<std::string> out;
   std::string last_tenant;
   for (const AccountConfig& a : config.accounts) {
@@ -44,15 +50,15 @@ std::vector<std::string> CheckReferencedFiles(const Config& config) {
     last_tenant = a.tenant;
     const std::string prefix =
         a.tenant.empty() ? "accounts." + a.name + "." : "tenants." + a.tenant + ".";
-    CheckSecret(a.password, &out);
+    CheckSecret(a.password, env, &out);
     CheckFile(prefix + "tls_ca_file", a.tls_ca_file, false, &out);
     if (a.oauth) {
-      CheckSecret(a.oauth->client_secret, &out);
+      CheckSecret(a.oauth->client_secret, env, &out);
       CheckFile(prefix + (a.tenant.empty() ? "oauth.ca_file" : "token_ca_file"), a.oauth->ca_file,
                 false, &out);
     }
   }
-  if (config.report) CheckSecret(config.report->password, &out);
+  if (config.report) CheckSecret(config.report->password, env, &out);
   return out;
 }
 

@@ -101,28 +101,38 @@ std::string TableReader::ExpectedOneOf(std::span<const std::string_view> choices
 }
 
 Status TableReader::CheckKeys(std::span<const std::string_view> known) const {
-  const toml::key* first_unknown = nullptr;
+  std::vector<const toml::key*> unknown;
   for (auto&& [k, v] : table_) {
     bool ok = false;
     for (std::string_view name : known) ok = ok || k.str() == name;
-    if (!ok &&
-        (first_unknown == nullptr || Before(k.source().begin, first_unknown->source().begin))) {
-      first_unknown = &k;
-    }
+    if (!ok) unknown.push_back(&k);
   }
-  if (first_unknown == nullptr) return Status::Ok();
-  std::string message = "unknown key";
-  if (auto s = DidYouMean(first_unknown->str(), known)) {
-    message += " (did you mean \"" + *s + "\"?)";
-  } else {
-    message += "; expected one of ";
-    for (size_t i = 0; i < known.size(); ++i) {
-      if (i) message += ", ";
-      message += known[i];
+  if (unknown.empty()) return Status::Ok();
+  std::sort(unknown.begin(), unknown.end(), [](const toml::key* a, const toml::key* b) {
+    return Before(a->source().begin, b->source().begin);
+  });
+  std::vector<Status> errors;
+  for (const toml::key* k : unknown) {
+    std::string message = "unknown key";
+    if (auto s = DidYouMean(k->str(), known)) {
+      message += " (did you mean \"" + *s + "\"?)";
+    } else {
+      message += "; expected one of ";
+      for (size_t i = 0; i < known.size(); ++i) {
+        if (i) message += ", ";
+        message += known[i];
+      }
     }
+    errors.push_back(
+        InvalidArgument(Locate(k->source()) + ": " + KeyPath(k->str()) + ": " + message));
   }
-  return InvalidArgument(Locate(first_unknown->source()) + ": " + KeyPath(first_unknown->str()) +
-                         ": " + message);
+  // Collecting: every unknown key is reported, not only the first. The table
+  // itself stops here: a misspelt required key would otherwise add a
+  // "required" error for what is only the same typo.
+  if (ctx_.errors != nullptr) {
+    ctx_.errors->insert(ctx_.errors->end(), errors.begin(), errors.end());
+  }
+  return errors.front();
 }
 
 bool TableReader::KeyBefore(std::string_view a, std::string_view b) const {

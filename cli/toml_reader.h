@@ -23,6 +23,10 @@ struct ParseContext {
   std::string source_name;
   EnvLookup env;
   std::vector<std::string>* warnings;
+  // When set, CheckKeys adds here every unknown key (and still returns the
+  // first), and the config parser collects each table's first error, so one
+  // pass reports them all.
+  std::vector<Status>* errors = nullptr;
 };
 
 // "a", "b" -> "a.b"; segments that are not bare TOML keys are quoted.

@@ -26,7 +26,15 @@ Result<Config> CommandContext::LoadConfigOrReport() {
 }
 
 void CommandContext::PrintError(std::string_view message) const {
-  err << "mailhoard: " << message << "\n";
+  // Several errors (a config with many mistakes) come a line each; each line
+  // gets the prefix, so `grep mailhoard:` in a cron mail finds them all.
+  size_t start = 0;
+  for (;;) {
+    size_t end = message.find('\n', start);
+    err << "mailhoard: " << message.substr(start, end - start) << "\n";
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
 }
 
 ExitCode CommandContext::ReportAccountFailure(const Status& status) const {

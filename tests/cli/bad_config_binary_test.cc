@@ -66,6 +66,39 @@ TEST_CASE("bad configs exit 2 naming file:line:col for every command", "[binary]
 // The file is only read when a secret is needed, so this one surfaces at
 // sync time, as a local error naming the key and the path (not as exit 2:
 // see the report of this change).
+TEST_CASE("config check reports every error in one pass, a prefixed line each", "[binary]") {
+  TempDir dir;
+  const std::string config =
+      Config(dir,
+             "hots = \"x\"\nuser = \"u\"\npassword_env = \"P\"\n"
+             "[accounts.u]\nhost = \"x\"\nport = \"993\"\nuser = \"u\"\n"
+             "password_env = \"P\"\n[accounts.v]\nhost = \"x\"\nuser = \"u\"\n");
+  CommandResult r = Mailhoard(dir, config, {"config", "check"});
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "mailhoard: " + config +
+                     ":3:1: accounts.t.hots: unknown key (did you mean \"host\"?)\n" +
+                     "mailhoard: " + config +
+                     ":8:8: accounts.u.port: expected an integer from 1 to 65535, got a string\n" +
+                     "mailhoard: " + config +
+                     ":11:1: [accounts.v]: auth = plain needs a password source: set one of "
+                     "password_cmd, password_file, password_env\n");
+}
+
+TEST_CASE("config check warns of an unset password_env and shows the effective TLS", "[binary]") {
+  TempDir dir;
+  const std::string config = Config(
+      dir, "host = \"imap.example.org\"\nuser = \"u\"\npassword_env = \"MH_NOT_SET_ANYWHERE\"\n");
+  CommandResult r = Mailhoard(dir, config, {"config", "check"});
+  INFO(r.err << r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("accounts.t.password_env (MH_NOT_SET_ANYWHERE): not set here") !=
+        std::string::npos);
+  CHECK(r.out.find("tls:         implicit (TLS from the first byte), TLS 1.2 or later; "
+                   "certificate verified against the system's CAs and the host name") !=
+        std::string::npos);
+}
+
 TEST_CASE("an unreadable password file stops the account's sync, naming key and path", "[binary]") {
   TempDir dir;
   const std::string missing = dir / "no-such-password";

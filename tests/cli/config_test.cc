@@ -208,6 +208,35 @@ TEST_CASE("syntax errors carry file, line and column", "[config][errors]") {
   CHECK(m.find("syntax error") != std::string::npos);
 }
 
+TEST_CASE("one pass reports every error, in file order, without echoes of a typo") {
+  const std::string text = R"(archive = "/a"
+parallel_acounts = 2
+[accounts.one]
+hots = "mail.example.org"
+user = "u"
+password_env = "PW"
+polcy = "mirror"
+[accounts.two]
+host = "mail.example.org"
+port = "993"
+user = "u"
+password_env = "PW"
+[accounts.three]
+host = "mail.example.org"
+user = "u"
+password_env = "PW"
+)";
+  const std::string m = ErrorOf(text);
+  INFO(m);
+  CHECK(m ==
+        "t.toml:2:1: parallel_acounts: unknown key (did you mean \"parallel_accounts\"?)\n"
+        "t.toml:4:1: accounts.one.hots: unknown key (did you mean \"host\"?)\n"
+        "t.toml:7:1: accounts.one.polcy: unknown key (did you mean \"policy\"?)\n"
+        "t.toml:10:8: accounts.two.port: expected an integer from 1 to 65535, got a string");
+  // The misspelt host is not reported again as a missing one.
+  CHECK(m.find("required") == std::string::npos);
+}
+
 TEST_CASE("unknown keys are errors at every level, with suggestions", "[config][errors]") {
   CHECK(ErrorOf("archve = \"/a\"\n") ==
         "t.toml:1:1: archve: unknown key (did you mean \"archive\"?)");

@@ -49,5 +49,23 @@ TEST_CASE("password_cmd and password_env reference no file", "[file_checks]") {
   CHECK(CheckReferencedFiles(c).empty());
 }
 
+TEST_CASE("a password_env variable that is not set here is warned about", "[file_checks]") {
+  Config c;
+  AccountConfig a;
+  a.name = "work";
+  a.password = {SecretSource::Kind::kEnv, "MH_WORK_PW", "accounts.work.password_env"};
+  c.accounts.push_back(a);
+  auto set = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "MH_WORK_PW") return "x";
+    return std::nullopt;
+  };
+  auto unset = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  CHECK(CheckReferencedFiles(c, set).empty());
+  std::vector<std::string> w = CheckReferencedFiles(c, unset);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].rfind("accounts.work.password_env (MH_WORK_PW): not set here", 0) == 0);
+  CHECK(w[0].find("Environment=") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace mailhoard::cli
