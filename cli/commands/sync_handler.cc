@@ -15,6 +15,7 @@
 #include "cli/commands/engine_handlers.h"
 #include "cli/commands/progress_display.h"
 #include "cli/commands/stop_signal.h"
+#include "cli/commands/sync_summary.h"
 #include "cli/commands/tenant_tokens.h"
 #include "cli/commands/trace_file.h"
 #include "cli/report/mime_text.h"
@@ -141,6 +142,9 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
     }
   }
   uint64_t failed = result.failed_folders() - stopped;
+  (*json)["flag_updates"] = result.flag_updates();
+  (*json)["expunged"] = result.expunged();
+  (*json)["folders_gone"] = result.folders_gone;
   // Messages the server listed and would not deliver: not lost, not
   // archived either, so the run is not a success.
   uint64_t unfetchable = 0;
@@ -153,17 +157,8 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
                    account.name + "` shows why)");
   }
   (*json)["unfetchable"] = unfetchable;
-  if (!ctx.quiet && !ctx.json) {
-    ctx.out << account.name << ": " << (options.dry_run ? "would fetch " : "") << result.fetched()
-            << " new message" << (result.fetched() == 1 ? "" : "s") << " ("
-            << Megabytes(result.bytes()) << ") in " << result.folders.size() << " of "
-            << result.folders_listed << " folder" << (result.folders_listed == 1 ? "" : "s");
-    if (failed) ctx.out << ", " << failed << " failed";
-    if (stopped) ctx.out << ", " << stopped << " stopped by a signal";
-    char t[32];
-    snprintf(t, sizeof t, "%.1f", seconds);
-    ctx.out << ", " << t << " s\n";
-  }
+  if (!ctx.quiet && !ctx.json)
+    ctx.out << SyncSummary(account.name, result, options.dry_run, seconds);
   ExitCode code = failed || unfetchable ? kExitPartial : kExitOk;
   if (StopRequested()) code = kExitTempFail;
   (*json)["exit_code"] = code;

@@ -488,16 +488,19 @@ Status Archive::RecordFolderError(const std::string& remote_name, const std::str
   return index_->SetFolderError(f->id, error);
 }
 
-Status Archive::MarkGoneFolders(const std::vector<std::string>& remote_names_seen) {
+Result<std::vector<std::string>> Archive::MarkGoneFolders(
+    const std::vector<std::string>& remote_names_seen, bool dry_run) {
   std::lock_guard<std::mutex> lock(mu_);
   std::set<std::string> seen(remote_names_seen.begin(), remote_names_seen.end());
   MH_ASSIGN_OR_RETURN(std::vector<index::FolderRecord> all, index_->ListFolders());
+  std::vector<std::string> gone;
   for (const auto& f : all) {
     if (f.state == index::FolderState::kActive && !seen.count(f.remote_name)) {
-      MH_RETURN_IF_ERROR(index_->MarkFolderGone(f.id, options_.now()));
+      if (!dry_run) MH_RETURN_IF_ERROR(index_->MarkFolderGone(f.id, options_.now()));
+      gone.push_back(f.display_name);
     }
   }
-  return Status::Ok();
+  return gone;
 }
 
 }  // namespace mailhoard::sync

@@ -160,8 +160,10 @@ class Archive {
   Result<std::optional<index::FolderRecord>> FindFolder(const std::string& remote_name);
   Status RecordFolderError(const std::string& remote_name, const std::string& error);
   Result<std::vector<int64_t>> FoldersWithUnfetchable();
-  // Folders the index knows that the server no longer lists.
-  Status MarkGoneFolders(const std::vector<std::string>& remote_names_seen);
+  // Folders the index knows as active that the server no longer lists, by
+  // display name; marked gone (their mail stays archived) unless `dry_run`.
+  Result<std::vector<std::string>> MarkGoneFolders(
+      const std::vector<std::string>& remote_names_seen, bool dry_run = false);
 
   // Makes everything written so far durable and commits the index.
   Status Flush();

@@ -197,13 +197,12 @@ SyncResult RunSync(Archive& archive, SourceStore& source, const RunOptions& o) {
   // Decide per folder from the one listing: unchanged folders are not
   // even opened.
   Plan plan = PlanFolders(archive, listing, o, &result);
-  if (!o.dry_run) {
-    Status gone = archive.MarkGoneFolders(plan.seen);
-    if (!gone.ok()) {
-      result.status = gone;
-      return result;
-    }
+  auto gone = archive.MarkGoneFolders(plan.seen, o.dry_run);
+  if (!gone.ok()) {
+    result.status = gone.status();
+    return result;
   }
+  result.folders_gone = std::move(gone).value();
   result.folders.resize(plan.tasks.size());
   for (size_t i = 0; i < plan.tasks.size(); ++i) {
     result.folders[i].name = plan.tasks[i].folder.display_name;

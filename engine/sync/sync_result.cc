@@ -23,4 +23,16 @@ uint64_t SyncResult::bytes() const {
   return n;
 }
 
+uint64_t SyncResult::flag_updates() const {
+  uint64_t n = 0;
+  for (const auto& f : folders) n += f.flag_updates;
+  return n;
+}
+
+uint64_t SyncResult::expunged() const {
+  uint64_t n = 0;
+  for (const auto& f : folders) n += f.expunged;
+  return n;
+}
+
 }  // namespace mailhoard::sync

@@ -33,11 +33,16 @@ struct SyncResult {
   uint64_t folders_listed = 0;
   uint64_t folders_skipped = 0;  // unchanged: not even opened
   int sign_in_attempts = 0;      // of the session that lists
+  // Folders archived before that the server no longer lists (display
+  // names): marked gone this run, their mail kept.
+  std::vector<std::string> folders_gone;
 
   bool ok() const;
   uint64_t failed_folders() const;
   uint64_t fetched() const;
   uint64_t bytes() const;
+  uint64_t flag_updates() const;
+  uint64_t expunged() const;
 };
 
 // Progress events, from any worker thread.

@@ -239,11 +239,22 @@ TEST_CASE("a dry run marks no folder gone", "[unit]") {
   REQUIRE(fx.Run().ok());
   fx.script.listing = {Folder("kept")};
   fx.options.dry_run = true;
-  REQUIRE(fx.Run().ok());
+  SyncResult dry = fx.Run();
+  REQUIRE(dry.ok());
+  CHECK(dry.folders_gone == std::vector<std::string>{"going"});  // would be marked
   auto going = fx.archive->FindFolder("going");
   REQUIRE(going.ok());
   REQUIRE(going->has_value());
   CHECK_FALSE((*going)->gone_since.has_value());
+
+  fx.options.dry_run = false;
+  SyncResult real = fx.Run();
+  CHECK(real.folders_gone == std::vector<std::string>{"going"});
+  going = fx.archive->FindFolder("going");
+  REQUIRE(going.ok());
+  CHECK((*going)->gone_since.has_value());
+  // Reported once: the next run knows it is gone already.
+  CHECK(fx.Run().folders_gone.empty());
 }
 
 TEST_CASE("a signal stops the run before the next folder", "[unit]") {
