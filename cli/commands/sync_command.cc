@@ -14,7 +14,8 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
                   "Accounts to sync, as named in [accounts.NAME], a tenant's NAME or one of its "
                   "mailboxes NAME/ADDRESS (default: all)");
   cmd->add_flag("--dry-run", options->dry_run,
-                "Connect and show what would be fetched or deleted; change nothing");
+                "Connect and count exactly what would be fetched (messages and bytes), the flag "
+                "changes, expunges and folders gone; write nothing, not even a first archive");
   cmd->add_option_function<std::string>(
          "--shard",
          [options](const std::string& text) {

@@ -4,8 +4,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -84,10 +88,62 @@ sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const auth::Cred
   return o;
 }
 
+// Where a dry run of an account never synced before keeps its lock and
+// index: a private directory under $TMPDIR, removed when the run ends, so
+// that "changes nothing" holds for the first run too.
+class ScratchArchive {
+ public:
+  static Result<std::unique_ptr<ScratchArchive>> Create() {
+    const char* tmp = getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/mailhoard-dry-run-XXXXXX";
+    if (!mkdtemp(pattern.data())) {
+      return IoError("creating a scratch directory for the dry run (" + pattern +
+                     "): " + strerror(errno));
+    }
+    return std::unique_ptr<ScratchArchive>(new ScratchArchive(pattern));
+  }
+  ~ScratchArchive() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  explicit ScratchArchive(std::string dir) : dir_(std::move(dir)) {}
+  std::string dir_;
+};
+
+bool HasIndex(const AccountConfig& account) {
+  return std::filesystem::exists(account.archive_dir + "/.mailhoard.sqlite");
+}
+
+ExitCode SyncAccountIn(CommandContext& ctx, const AccountConfig& account,
+                       const SyncOptions& options, TraceFile* trace, TenantTokens* tenants,
+                       bool output_buffered, nlohmann::json* json);
+
 // Runs one account; returns its exit code and fills `json`.
 ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const SyncOptions& options,
                      TraceFile* trace, TenantTokens* tenants, bool output_buffered,
                      nlohmann::json* json) {
+  if (!options.dry_run || HasIndex(account)) {
+    return SyncAccountIn(ctx, account, options, trace, tenants, output_buffered, json);
+  }
+  auto scratch = ScratchArchive::Create();
+  if (!scratch.ok()) {
+    (*json)["name"] = account.name;
+    (*json)["error"] = scratch.status().ToString();
+    ExitCode code = ctx.ReportAccountFailure(scratch.status().WithContext(account.name));
+    (*json)["exit_code"] = code;
+    return code;
+  }
+  AccountConfig in_scratch = account;
+  in_scratch.archive_dir = (*scratch)->dir();
+  return SyncAccountIn(ctx, in_scratch, options, trace, tenants, output_buffered, json);
+}
+
+ExitCode SyncAccountIn(CommandContext& ctx, const AccountConfig& account,
+                       const SyncOptions& options, TraceFile* trace, TenantTokens* tenants,
+                       bool output_buffered, nlohmann::json* json) {
   (*json)["name"] = account.name;
   auto fail = [&](const Status& failure) {
     const Status s = tenants->Explain(account, failure);

@@ -275,6 +275,48 @@ Status SyncChanges(imap::ImapClient& client, Archive& archive, ArchiveFolder* fo
   return Status::Ok();
 }
 
+// What a real run would fetch, counted exactly with RFC822.SIZE, and the
+// flag changes and expunges it would apply, all without writing: the folder
+// is read through a record that is not registered with the Archive (a new
+// folder gets no directory and no row).
+Status DryRunFolder(imap::ImapClient& client, Archive& archive, const FolderTask& task,
+                    const std::optional<index::FolderRecord>& known,
+                    const imap::SelectedMailbox& box, bool validity_changed, bool used_qresync,
+                    const ImapSyncOptions& options, FolderResult* result) {
+  SequenceSet wanted;
+  if (known && known->last_sync_at && !validity_changed) {
+    ArchiveFolder folder;
+    folder.id = known->id;
+    folder.local_path = known->local_path;
+    folder.remote = task.folder;
+    folder.record = *known;
+    std::vector<uint32_t> again;
+    MH_RETURN_IF_ERROR(
+        SyncChanges(client, archive, &folder, box, used_qresync, options, result, &again));
+    MH_ASSIGN_OR_RETURN(std::vector<LocalMessage> local,
+                        archive.LocalMessages(&folder, box.uidvalidity));
+    for (const LocalMessage& m : local) {
+      if (m.unfetchable && !m.expunged) again.push_back(m.uid);
+    }
+    const uint32_t last_seen = std::max(MaxUid(local), known->last_uid_seen);
+    std::sort(again.begin(), again.end());
+    wanted = SequenceSet::FromSorted(again);
+    wanted.AddRange(last_seen + 1, SequenceSet::kStar);
+  } else {
+    // New, or every UID changed meaning: the real run fetches what it cannot
+    // re-identify, so this is the most it would fetch.
+    if (validity_changed) result->action = FolderAction::kUidValidityChanged;
+    if (box.exists == 0) return Status::Ok();
+    wanted.AddRange(1, SequenceSet::kStar);
+  }
+  return client.FetchHeaderKeys(
+      wanted, [&](uint32_t, std::string_view, uint64_t size, const imap::InternalDate&) {
+        ++result->fetched;
+        result->bytes += size;
+        return Status::Ok();
+      });
+}
+
 }  // namespace
 
 Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTask& task,
@@ -289,6 +331,10 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
   MH_ASSIGN_OR_RETURN(imap::SelectedMailbox box, client.Examine(task.folder.remote_name, qresync));
   bool validity_changed = synced_before && known->uidvalidity != box.uidvalidity;
   bool used_qresync = qresync && !validity_changed;
+  if (options.dry_run) {
+    return DryRunFolder(client, archive, task, known, box, validity_changed, used_qresync, options,
+                        result);
+  }
 
   MH_ASSIGN_OR_RETURN(ArchiveFolder * folder, archive.OpenFolder(task.folder, box.uidvalidity));
   result->adopted = folder->adopted;
@@ -320,10 +366,6 @@ Status SyncImapFolder(imap::ImapClient& client, Archive& archive, const FolderTa
       box.uidnext && *box.uidnext > last_seen + 1 ? *box.uidnext - last_seen - 1 : 0;
 
   ArchiveHandler handler(archive, folder, box.uidvalidity, options, result, expected);
-  if (options.dry_run) {
-    result->fetched = expected;
-    return Status::Ok();
-  }
   // Below the resume point: messages with no twin after a re-map, those
   // the server would not deliver last time, and those it lists that the
   // index lacks.
