@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -105,9 +106,19 @@ int RunSearch(CommandContext& ctx, const SearchOptions& options) {
   const int limit = std::max(options.limit, options.print);
   std::vector<std::vector<AccountHit>> per_account;
   int64_t total = 0;
+  int exit_code = kExitOk;
   for (const AccountConfig& account : config->accounts) {
+    std::error_code ec;
+    if (!std::filesystem::exists(account.archive_dir + "/.mailhoard.sqlite", ec)) {
+      continue;  // never synced: nothing to search
+    }
     auto idx = OpenIndexReadOnly(account);
-    if (!idx.ok()) continue;  // never synced: nothing to search
+    if (!idx.ok()) {
+      // The other accounts are still searched; the exit status tells.
+      ctx.PrintError(account.name + ": " + idx.status().message() + "; not searched");
+      exit_code = kExitPartial;
+      continue;
+    }
     auto result = (*idx)->Search(*tree, account.name, limit);
     if (!result.ok()) {
       ctx.PrintError(result.status().message());
@@ -128,7 +139,8 @@ int RunSearch(CommandContext& ctx, const SearchOptions& options) {
                      std::to_string(hits.size()) + " messages match");
       return kExitUsage;
     }
-    return PrintMessageFile(ctx, hits[options.print - 1].path);
+    const int printed = PrintMessageFile(ctx, hits[options.print - 1].path);
+    return printed == kExitOk ? exit_code : printed;
   }
   const bool limited = total > static_cast<int64_t>(hits.size());
   if (ctx.json) {
@@ -136,21 +148,21 @@ int RunSearch(CommandContext& ctx, const SearchOptions& options) {
     for (const AccountHit& h : hits) list.push_back(HitJson(h));
     ctx.out << nlohmann::json({{"hits", list}, {"total", total}, {"limited", limited}}).dump(2)
             << "\n";
-    return kExitOk;
+    return exit_code;
   }
   if (options.paths) {
     for (const AccountHit& h : hits) ctx.out << h.path << "\n";
   } else {
     PrintHitsText(ctx, hits);
   }
-  if (ctx.quiet) return kExitOk;
+  if (ctx.quiet) return exit_code;
   if (hits.empty()) {
     ctx.err << "no messages match\n";
   } else if (limited) {
     ctx.err << "showing the newest " << hits.size() << " of " << total
             << " matches (--limit N for more)\n";
   }
-  return kExitOk;
+  return exit_code;
 }
 
 }  // namespace mailhoard::cli

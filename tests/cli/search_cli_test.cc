@@ -3,6 +3,8 @@
 // sizes, dates), its errors, --limit over the whole result, --json, --paths
 // and --print.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -174,6 +176,19 @@ TEST_CASE("search: --limit over all hits, --json shape, --paths, --print", "[int
   CHECK(none.out.empty());
   CHECK(none.err == "no messages match\n");
   CHECK(h.Run({"search", "--paths", "--print", "1", "budget"}).exit_code == 2);
+}
+
+TEST_CASE("search: an index it cannot read is reported, never an empty result", "[integration]") {
+  CliHarness h(DovecotServer::Shared());
+  CommandResult never = h.Run({"search", "budget"});  // never synced: nothing to search
+  CHECK(never.exit_code == 0);
+  CHECK(never.err == "no messages match\n");
+  std::filesystem::create_directories(h.account_dir());
+  std::ofstream(h.account_dir() + "/.mailhoard.sqlite") << "not a database, but not empty either";
+  CommandResult broken = h.Run({"search", "budget"});
+  CHECK(broken.exit_code == 1);
+  CHECK(broken.err.rfind("mailhoard: t: ", 0) == 0);
+  CHECK(broken.err.find("; not searched\n") != std::string::npos);
 }
 
 }  // namespace
