@@ -33,7 +33,9 @@ struct LoginOptions {
 };
 struct SearchOptions {
   std::string query;
-  int limit = 50;
+  int limit = 50;      // over all accounts
+  bool paths = false;  // only the file paths
+  int print = 0;       // > 0: write that hit's message (1-based) to stdout
 };
 struct VerifyOptions {
   std::string account;  // empty = all

@@ -26,6 +26,7 @@
 #include "storage/index/push_record.h"
 #include "storage/index/records.h"
 #include "storage/index/run_record.h"
+#include "storage/index/search_query.h"
 
 namespace mailhoard::index {
 
@@ -117,10 +118,12 @@ class Index {
   // `fn` must not write to the index.
   Status ForEachMessageFile(const std::function<Status(const MessageFile&)>& fn);
 
-  // --- Full-text search -----------------------------------------------------
-  // Newest first. See search_query.h for the syntax; malformed dates are
-  // kInvalidArgument, nothing else in `query` can make it fail.
-  Result<std::vector<SearchHit>> Search(std::string_view query, int limit);
+  // --- Search ----------------------------------------------------------------
+  // Messages with a file that match `query` (search_query.h), newest first
+  // (Date:, else INTERNALDATE; undated last; ties newest row first), at most
+  // `limit`; `account` is what account: terms match. kInvalidArgument for a
+  // text term the tokenizer finds no word in.
+  Result<SearchResults> Search(const SearchNode& query, std::string_view account, int limit);
 
   // --- POP3 -----------------------------------------------------------------
   Status UpsertPop3Uidl(int64_t folder_id, std::string_view uidl,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mailhoard::index {
 
@@ -113,10 +114,20 @@ struct SearchHit {
   int64_t folder_id = 0;
   std::string folder_display_name;
   std::string folder_local_path;
-  std::string file_name;  // join with folder_local_path for the file
-  std::optional<int64_t> date;
+  std::string file_name;        // join with folder_local_path for the file
+  std::optional<int64_t> date;  // Date:, else INTERNALDATE
   std::string from_addr;
   std::string subject;
+  uint64_t size = 0;
+  std::string flags;     // compact system flags, e.g. "FRS"
+  std::string keywords;  // space-separated
+};
+
+// One account's part of a search: the first `limit` hits and how many
+// messages match in all.
+struct SearchResults {
+  std::vector<SearchHit> hits;
+  int64_t total = 0;
 };
 
 }  // namespace mailhoard::index

@@ -83,9 +83,9 @@ TEST_CASE("Archive stores messages byte for byte and records them") {
       (*archive)->maildir().FolderDir((*folder)->local_path) + "/" + (*row)->file_name;
   CHECK(ReadFile(path) == Message(2));
   CHECK(fs::last_write_time(path).time_since_epoch().count() != 0);
-  auto hits = (*archive)->index().Search("quarterly", 10);
+  auto hits = (*archive)->index().Search(*index::ParseSearchQuery("quarterly"), "", 10);
   REQUIRE(hits.ok());
-  CHECK(hits->size() == 3);
+  CHECK(hits->hits.size() == 3);
 }
 
 TEST_CASE("Archive adopts files a crash left in cur/ without index rows") {

@@ -285,10 +285,10 @@ TEST_CASE("Inserting 20,000 messages in batches is fast", "[index][perf]") {
     REQUIRE(m->has_value());
     CHECK((*m)->subject == "message " + std::to_string(uid));
   }
-  auto hits = index->Search("subject:\"message 19999\"", 10);
+  auto hits = index->Search(*ParseSearchQuery("subject:\"message 19999\""), "", 10);
   REQUIRE(hits.ok());
-  REQUIRE(hits->size() == 1);
-  CHECK(hits->front().folder_local_path == "INBOX");
+  REQUIRE(hits->hits.size() == 1);
+  CHECK(hits->hits.front().folder_local_path == "INBOX");
 }
 
 TEST_CASE("Inserting 10,000 realistic messages (headers, body text) in batches", "[index][perf]") {
