@@ -20,9 +20,9 @@ std::string EnvelopeSender(std::string_view header_block);
 // "From <sender> Thu Nov 27 05:23:00 2026": RFC 4155's asctime() date, UTC.
 std::string FromLine(std::string_view sender, int64_t unix_seconds);
 
-// The flag headers of mutt and Dovecot's mbox, from the archive's Maildir
-// flag letters (S seen, R answered, F flagged, D draft, T deleted; P has no
-// mbox header) and its space-separated keywords:
+// The flag headers Dovecot's mbox writes (mutt reads Status and X-Status A/F/D), from the archive's
+// Maildir flag letters (S seen, R answered, F flagged, D draft, T deleted; P has no mbox header)
+// and its space-separated keywords:
 //   Status: RO      R when seen; O always (archived mail is not \Recent)
 //   X-Status: AFTD  A answered, F flagged, T draft, D deleted (only if any)
 //   X-Keywords: a b the keywords (only if any)

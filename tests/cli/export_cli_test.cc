@@ -176,6 +176,21 @@ TEST_CASE("export writes flags, envelope sender and INTERNALDATE, archive untouc
   CHECK(stamp >= when.delivered_after);
   CHECK(stamp <= when.synced_before);
 
+  // A reader that knows these headers: Python's mboxMessage.get_flags()
+  // (R read, O old, A answered, F flagged, D deleted, T draft as written),
+  // and the From line.
+  const std::string script = testing::WriteFile(h.dir() / "flags.py", R"(
+import mailbox, sys
+lines = [' '.join([m['Subject'], ''.join(sorted(m.get_flags())), m.get_from().split(' ')[0]])
+         for m in mailbox.mbox(sys.argv[1], create=False)]
+print('\n'.join(sorted(lines)))
+)");
+  auto py = mailhoard::testing::RunCommand({"python3", script, out});
+  INFO(py.err);
+  CHECK(py.out ==
+        "four DO alice@example.org\none AFOR bounce@lists.example\nthree OR alice@example.org\n"
+        "two OT alice@example.org\n");
+
   for (const auto& [path, bytes] : before) CHECK(ReadFileOrEmpty(path) == bytes);
   CHECK(h.CompareWithServer() == "");
 }

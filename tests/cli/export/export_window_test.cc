@@ -46,7 +46,7 @@ index::MessageRecord Row(int64_t archived, std::optional<int64_t> expunged,
   return m;
 }
 
-TEST_CASE("--as-of: archived by then and not found expunged by then", "[export]") {
+TEST_CASE("as-of: archived by then and not found expunged by then", "[export]") {
   ExportWindow w;
   w.as_of = 1000;
   CHECK(InWindow(Row(999, std::nullopt), w));
@@ -68,7 +68,7 @@ TEST_CASE("--as-of: archived by then and not found expunged by then", "[export]"
   CHECK(FolderExisted(index::FolderRecord{}, w));
 }
 
-TEST_CASE("--since and --until filter on INTERNALDATE, else Date, else archive time", "[export]") {
+TEST_CASE("since and until filter on INTERNALDATE, else Date, else archive time", "[export]") {
   ExportWindow w;
   w.since = 100;
   w.until = 200;

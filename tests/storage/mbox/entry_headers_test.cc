@@ -27,7 +27,7 @@ TEST_CASE("the From line carries an asctime date in UTC", "[mbox]") {
   CHECK(FromLine("MAILER-DAEMON", 1795756980) == "From MAILER-DAEMON Fri Nov 27 05:23:00 2026");
 }
 
-TEST_CASE("flag headers as mutt and Dovecot's mbox read them", "[mbox]") {
+TEST_CASE("flag headers as Dovecot's mbox writes them", "[mbox]") {
   using V = std::vector<std::string>;
   CHECK(FlagHeaders("", "") == V{"Status: O"});
   CHECK(FlagHeaders("S", "") == V{"Status: RO"});
