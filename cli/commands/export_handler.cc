@@ -55,8 +55,9 @@ Status ExportToDirectory(index::Index& index, const AccountConfig& account,
     mbox::Sink sink = [&](std::string_view data) { return file->Write(data); };
     const uint64_t before = tally->messages;
     FolderExport job{&folders[i], account.archive_dir, window, false};
-    MH_RETURN_IF_ERROR(
-        ExportFolderMessages(index, *maildir::DefaultFileSystem(), job, sink, tally));
+    Status s = ExportFolderMessages(index, *maildir::DefaultFileSystem(), job, sink, tally);
+    MH_RETURN_IF_ERROR(file->write_status());  // why a write failed, if one did
+    MH_RETURN_IF_ERROR(s);
     MH_RETURN_IF_ERROR(file->Commit());
     files->push_back({folders[i].record.display_name, names[i], tally->messages - before});
   }
@@ -118,11 +119,13 @@ int RunExport(CommandContext& ctx, const ExportOptions& options) {
     };
     s = ExportToOneSink(**idx, account, *folders, *window, x_folder, sink, &tally);
     ctx.out.flush();
+    if (!ctx.out) s = IoError("cannot write to stdout");
   } else if (!options.mbox_file.empty()) {
     auto file = MboxFile::Create(options.mbox_file, options.force);
     if (!file.ok()) return OutputFailure(ctx, account.name, file.status());
     mbox::Sink sink = [&](std::string_view data) { return (*file)->Write(data); };
     s = ExportToOneSink(**idx, account, *folders, *window, x_folder, sink, &tally);
+    if (!(*file)->write_status().ok()) s = (*file)->write_status();  // say why
     if (s.ok()) s = (*file)->Commit();
     if (!s.ok() && s.code() == ErrorCode::kInvalidArgument) {
       return OutputFailure(ctx, account.name, s);
@@ -136,7 +139,7 @@ int RunExport(CommandContext& ctx, const ExportOptions& options) {
     }
   }
   if (!s.ok()) {
-    ctx.PrintError(account.name + ": export failed: " + s.ToString());
+    ctx.PrintError(account.name + ": export failed: " + s.message());
     return kExitLocalIo;
   }
 

@@ -85,6 +85,10 @@ bool MboxFile::Write(std::string_view data) {
   return true;
 }
 
+Status MboxFile::write_status() const {
+  return write_errno_ == 0 ? Status::Ok() : Errno(write_errno_, "writing", path_);
+}
+
 Status MboxFile::Commit() {
   if (!file_) return IoError("internal: " + path_ + " committed twice");
   int err = write_errno_;

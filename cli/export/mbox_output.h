@@ -33,6 +33,8 @@ class MboxFile {
   MboxFile& operator=(const MboxFile&) = delete;
 
   bool Write(std::string_view data);
+  // Why the first failed Write failed (ok while none has).
+  Status write_status() const;
   // Flush, fsync, publish, fsync the directory.
   Status Commit();
   const std::string& path() const { return path_; }

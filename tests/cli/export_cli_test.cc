@@ -129,6 +129,14 @@ TEST_CASE("export refuses to replace a file without --force and writes it 0600",
   for (const auto& name : Names(h.dir().path()))
     CHECK(name.find("mailhoard-export") == std::string::npos);
 
+  // A write that fails says why and exits 74.
+  auto full = mailhoard::testing::RunCommand({"sh", "-c", "exec \"$0\" \"$@\" >/dev/full", "env",
+                                              "MH_TEST_PW=" + h.user().password, MH_MAILHOARD_BIN,
+                                              "-c", h.config(), "export", "t", "--mbox", "-"});
+  CHECK(full.exit_code == 74);
+  INFO(full.err);
+  CHECK(full.err.find("mailhoard: t: export failed: cannot write to stdout") != std::string::npos);
+
   // A directory is not a FILE, with or without --force.
   CHECK(h.Run({"export", "t", "--mbox", h.dir().path(), "--force"}).exit_code == 73);
   CHECK(h.Run({"export", "t"}).exit_code == 2);
