@@ -45,7 +45,8 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       "is left out and named on stderr.\n"
       "Exit status: 0 ok, 1 messages were left out (missing, damaged or never archived),\n"
       "2 usage error or unknown folder, 73 the output exists (use --force) or is of the\n"
-      "wrong kind, 74 the output could not be written (nothing is left in its place).");
+      "wrong kind, 74 the output could not be written, 75 interrupted (in both cases\n"
+      "nothing is left in its place).");
   cmd->callback([&ctx, options] { ctx.exit_code = RunExport(ctx, *options); });
 }
 

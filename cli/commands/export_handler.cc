@@ -6,6 +6,7 @@
 
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
+#include "cli/commands/stop_signal.h"
 #include "cli/export/export_run.h"
 #include "cli/export/folder_file_names.h"
 #include "cli/export/mbox_output.h"
@@ -35,9 +36,10 @@ std::string CountOf(uint64_t n, const char* word) {
 // apart by X-Folder.
 Status ExportToOneSink(index::Index& index, const AccountConfig& account,
                        const std::vector<ExportFolder>& folders, const ExportWindow& window,
-                       bool x_folder, const mbox::Sink& sink, ExportTally* tally) {
+                       bool x_folder, const StopFn& stop, const mbox::Sink& sink,
+                       ExportTally* tally) {
   for (const auto& f : folders) {
-    FolderExport job{&f, account.archive_dir, window, x_folder};
+    FolderExport job{&f, account.archive_dir, window, x_folder, stop};
     MH_RETURN_IF_ERROR(
         ExportFolderMessages(index, *maildir::DefaultFileSystem(), job, sink, tally));
   }
@@ -46,7 +48,8 @@ Status ExportToOneSink(index::Index& index, const AccountConfig& account,
 
 Status ExportToDirectory(index::Index& index, const AccountConfig& account,
                          const std::vector<ExportFolder>& folders, const ExportWindow& window,
-                         MboxDirectory& dir, ExportTally* tally, std::vector<ExportedFile>* files) {
+                         const StopFn& stop, MboxDirectory& dir, ExportTally* tally,
+                         std::vector<ExportedFile>* files) {
   std::vector<index::FolderRecord> records;
   for (const auto& f : folders) records.push_back(f.record);
   MH_ASSIGN_OR_RETURN(std::vector<std::string> names, MboxFileNames(records));
@@ -54,7 +57,7 @@ Status ExportToDirectory(index::Index& index, const AccountConfig& account,
     MH_ASSIGN_OR_RETURN(std::unique_ptr<MboxFile> file, dir.NewFile(names[i]));
     mbox::Sink sink = [&](std::string_view data) { return file->Write(data); };
     const uint64_t before = tally->messages;
-    FolderExport job{&folders[i], account.archive_dir, window, false};
+    FolderExport job{&folders[i], account.archive_dir, window, false, stop};
     Status s = ExportFolderMessages(index, *maildir::DefaultFileSystem(), job, sink, tally);
     MH_RETURN_IF_ERROR(file->write_status());  // why a write failed, if one did
     MH_RETURN_IF_ERROR(s);
@@ -117,26 +120,32 @@ int RunExport(CommandContext& ctx, const ExportOptions& options) {
       ctx.out.write(data.data(), static_cast<std::streamsize>(data.size()));
       return static_cast<bool>(ctx.out);
     };
-    s = ExportToOneSink(**idx, account, *folders, *window, x_folder, sink, &tally);
+    s = ExportToOneSink(**idx, account, *folders, *window, x_folder, nullptr, sink, &tally);
     ctx.out.flush();
     if (!ctx.out) s = IoError("cannot write to stdout");
   } else if (!options.mbox_file.empty()) {
+    InstallStopHandlers();
     auto file = MboxFile::Create(options.mbox_file, options.force);
     if (!file.ok()) return OutputFailure(ctx, account.name, file.status());
     mbox::Sink sink = [&](std::string_view data) { return (*file)->Write(data); };
-    s = ExportToOneSink(**idx, account, *folders, *window, x_folder, sink, &tally);
+    s = ExportToOneSink(**idx, account, *folders, *window, x_folder, StopRequested, sink, &tally);
     if (!(*file)->write_status().ok()) s = (*file)->write_status();  // say why
     if (s.ok()) s = (*file)->Commit();
     if (!s.ok() && s.code() == ErrorCode::kInvalidArgument) {
       return OutputFailure(ctx, account.name, s);
     }
   } else {
+    InstallStopHandlers();
     auto dir = MboxDirectory::Create(options.mbox_dir, options.force);
     if (!dir.ok()) return OutputFailure(ctx, account.name, dir.status());
-    s = ExportToDirectory(**idx, account, *folders, *window, **dir, &tally, &files);
+    s = ExportToDirectory(**idx, account, *folders, *window, StopRequested, **dir, &tally, &files);
     if (!s.ok() && s.code() == ErrorCode::kInvalidArgument) {
       return OutputFailure(ctx, account.name, s);
     }
+  }
+  if (s.code() == ErrorCode::kCancelled) {
+    ctx.PrintError(account.name + ": export interrupted; no partly written file is left");
+    return kExitTempFail;
   }
   if (!s.ok()) {
     ctx.PrintError(account.name + ": export failed: " + s.message());

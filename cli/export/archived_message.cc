@@ -1,9 +1,9 @@
 #include "cli/export/archived_message.h"
 
 #include <algorithm>
-#include <memory>
 #include <vector>
 
+#include "storage/maildir/message_name.h"
 #include "storage/maildir/sha256.h"
 
 namespace mailhoard::cli {
@@ -12,6 +12,24 @@ namespace {
 constexpr size_t kChunk = 64 * 1024;
 // Enough for Return-Path and From in all but pathological headers.
 constexpr size_t kHeaderStart = 256 * 1024;
+
+Status Stopped() { return Status::Error(ErrorCode::kCancelled, "interrupted"); }
+
+// The file of `file_name` under another flag suffix, if a sync renamed it:
+// same directory, same base (everything before ":2,").
+std::string Renamed(maildir::FileSystem& fs, const std::string& dir, const std::string& file_name) {
+  const size_t slash = file_name.rfind('/');
+  const std::string sub = slash == std::string::npos ? "" : file_name.substr(0, slash + 1);
+  auto parsed = maildir::ParseMessageName(file_name.substr(sub.size()));
+  if (!parsed.ok()) return "";
+  auto names = fs.ListDir(dir + "/" + sub);
+  if (!names.ok()) return "";
+  for (const auto& name : *names) {
+    auto other = maildir::ParseMessageName(name);
+    if (other.ok() && other->base == parsed->base) return dir + "/" + sub + name;
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -31,10 +49,22 @@ std::string_view MessageProblemName(MessageProblem problem) {
   return "unreadable";
 }
 
-MessageCheck CheckArchivedMessage(maildir::FileSystem& fs, const std::string& path, uint64_t size,
-                                  std::string_view sha256) {
+Result<MessageCheck> CheckArchivedMessage(maildir::FileSystem& fs, const std::string& dir,
+                                          const std::string& file_name, uint64_t size,
+                                          std::string_view sha256, const StopFn& stop) {
   MessageCheck check;
-  auto file = fs.OpenForRead(path);
+  check.path = dir + "/" + file_name;
+  auto copy = fs.OpenForRead(check.path);
+  if (!copy.ok() && copy.status().code() == ErrorCode::kNotFound) {
+    std::string moved = Renamed(fs, dir, file_name);
+    if (!moved.empty()) {
+      check.path = moved;
+      copy = fs.OpenForRead(check.path);
+    }
+  }
+  Result<std::unique_ptr<maildir::ReadableFile>> file =
+      copy.ok() ? fs.OpenForRead(check.path)
+                : Result<std::unique_ptr<maildir::ReadableFile>>(copy.status());
   if (!file.ok()) {
     check.problem = file.status().code() == ErrorCode::kNotFound ? MessageProblem::kMissing
                                                                  : MessageProblem::kUnreadable;
@@ -45,6 +75,7 @@ MessageCheck CheckArchivedMessage(maildir::FileSystem& fs, const std::string& pa
   uint64_t seen = 0;
   std::vector<char> buf(kChunk);
   for (;;) {
+    if (stop && stop()) return Stopped();
     auto n = (*file)->Read(buf.data(), buf.size());
     if (!n.ok()) {
       check.problem = MessageProblem::kUnreadable;
@@ -69,18 +100,23 @@ MessageCheck CheckArchivedMessage(maildir::FileSystem& fs, const std::string& pa
     check.detail = "SHA-256 " + maildir::ToHex(digest) + ", index says " +
                    maildir::ToHex(reinterpret_cast<const uint8_t*>(sha256.data()), sha256.size());
   }
-  if (check.problem != MessageProblem::kNone) check.header_start.clear();
+  if (check.problem == MessageProblem::kNone) {
+    check.copy = std::move(*copy);
+  } else {
+    check.header_start.clear();
+  }
   return check;
 }
 
-Status CopyArchivedMessage(maildir::FileSystem& fs, const std::string& path,
-                           mbox::MboxrdMessage& entry) {
-  MH_ASSIGN_OR_RETURN(std::unique_ptr<maildir::ReadableFile> file, fs.OpenForRead(path));
+Status CopyArchivedMessage(maildir::ReadableFile& file, const std::string& path,
+                           mbox::MboxrdMessage& entry, const StopFn& stop) {
   std::vector<char> buf(kChunk);
   for (;;) {
-    MH_ASSIGN_OR_RETURN(size_t n, file->Read(buf.data(), buf.size()));
-    if (n == 0) break;
-    if (!entry.Feed(std::string_view(buf.data(), n))) return IoError("cannot write the mbox");
+    if (stop && stop()) return Stopped();
+    auto n = file.Read(buf.data(), buf.size());
+    if (!n.ok()) return IoError("reading " + path + ": " + n.status().message());
+    if (*n == 0) break;
+    if (!entry.Feed(std::string_view(buf.data(), *n))) return IoError("cannot write the mbox");
   }
   if (!entry.Finish()) return IoError("cannot write the mbox");
   return Status::Ok();

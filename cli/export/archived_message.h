@@ -4,9 +4,16 @@
 // the file once more than a plain copy would; in exchange a damaged message
 // is left out whole instead of discovered half-written (and stdout, which
 // cannot be rewound, gets the same treatment as a file).
+//
+// The copy reads a second handle opened together with the one the check
+// reads, so a sync that renames the file meanwhile (a flag changed: only
+// the ":2,<flags>" suffix moves) cannot take it away between the two; one
+// renamed before the check is looked for under its new suffix.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -21,20 +28,27 @@ enum class MessageProblem { kNone, kMissing, kUnreadable, kSizeMismatch, kHashMi
 // "missing", "unreadable", "size-mismatch", "hash-mismatch" (verify's words).
 std::string_view MessageProblemName(MessageProblem problem);
 
+// True once the user asked to stop (SIGINT/SIGTERM); checked per chunk.
+using StopFn = std::function<bool()>;
+
 struct MessageCheck {
   MessageProblem problem = MessageProblem::kNone;
+  std::string path;          // where the file was found (or looked for)
   std::string detail;        // for a person, when there is a problem
   std::string header_start;  // the first bytes of the file (its header, usually whole)
+  std::unique_ptr<maildir::ReadableFile> copy;  // unread; set when there is no problem
 };
 
-// `sha256` is the row's 32 raw bytes, or empty when the index has none
-// (then only the size is compared).
-MessageCheck CheckArchivedMessage(maildir::FileSystem& fs, const std::string& path, uint64_t size,
-                                  std::string_view sha256);
+// `dir` is the folder's directory, `file_name` the row's ("cur/<name>");
+// `sha256` the row's 32 raw bytes, or empty when the index has none (then
+// only the size is compared). kCancelled when `stop` said so.
+Result<MessageCheck> CheckArchivedMessage(maildir::FileSystem& fs, const std::string& dir,
+                                          const std::string& file_name, uint64_t size,
+                                          std::string_view sha256, const StopFn& stop);
 
-// Streams the file into `entry`. An error here comes after part of the
-// entry was written: the export as a whole has failed.
-Status CopyArchivedMessage(maildir::FileSystem& fs, const std::string& path,
-                           mbox::MboxrdMessage& entry);
+// Streams `file` into `entry`. An error here comes after part of the entry
+// was written: the export as a whole has failed.
+Status CopyArchivedMessage(maildir::ReadableFile& file, const std::string& path,
+                           mbox::MboxrdMessage& entry, const StopFn& stop);
 
 }  // namespace mailhoard::cli

@@ -61,10 +61,10 @@ Status ExportFolderMessages(index::Index& index, maildir::FileSystem& fs, const 
                                      "); UID " + std::to_string(row->uid)});
       continue;
     }
-    const std::string path = dir + "/" + row->file_name;
-    MessageCheck check = CheckArchivedMessage(fs, path, row->size, row->sha256);
+    MH_ASSIGN_OR_RETURN(MessageCheck check, CheckArchivedMessage(fs, dir, row->file_name, row->size,
+                                                                 row->sha256, job.stop));
     if (check.problem != MessageProblem::kNone) {
-      tally->left_out.push_back({folder.display_name, path,
+      tally->left_out.push_back({folder.display_name, check.path,
                                  std::string(MessageProblemName(check.problem)), check.detail});
       continue;
     }
@@ -78,7 +78,7 @@ Status ExportFolderMessages(index::Index& index, maildir::FileSystem& fs, const 
     }
     mbox::MboxrdMessage entry(sink, std::move(framing));
     if (entry.failed()) return IoError("cannot write the mbox");
-    MH_RETURN_IF_ERROR(CopyArchivedMessage(fs, path, entry));
+    MH_RETURN_IF_ERROR(CopyArchivedMessage(*check.copy, check.path, entry, job.stop));
     ++tally->messages;
     tally->bytes += row->size;
   }

@@ -49,10 +49,11 @@ struct FolderExport {
   std::string archive_dir;  // the account's archive root
   ExportWindow window;
   bool x_folder = false;  // add "X-Folder: <name>" (several folders in one file)
+  StopFn stop;            // null: never; else kCancelled at the next chunk once true
 };
 
 // Writes the folder's messages in the window to `sink`. Fails only when
-// the index cannot be read or the sink or a file fails mid-entry.
+// the index cannot be read, the sink or a file fails mid-entry, or `stop`.
 Status ExportFolderMessages(index::Index& index, maildir::FileSystem& fs, const FolderExport& job,
                             const mbox::Sink& sink, ExportTally* tally);
 

@@ -2,6 +2,7 @@
 // what a user of issue #21 found (a file replaced without asking, folders
 // and flags lost, MAILER-DAEMON everywhere, world-readable output, damaged
 // messages exported in silence) and --as-of over what the archive saw.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "tests/cli/cli_harness.h"
+#include "tests/support/wait_until.h"
 
 namespace mailhoard::cli {
 namespace {
@@ -306,6 +308,46 @@ TEST_CASE("export leaves out and names damaged and missing messages, exit 1",
   auto js = nlohmann::json::parse(h.Run({"--json", "export", "t", "--mbox", out, "--force"}).out);
   REQUIRE(js["left_out"].size() == 2);
   CHECK(js["missing_files"].size() == 1);
+}
+
+// A sync that changed a flag renames the file (its ":2,<flags>" suffix)
+// before the index says so: the export finds it under the new name.
+TEST_CASE("export finds a file a sync renamed for a flag change", "[integration][export]") {
+  CliHarness h(DovecotServer::Shared());
+  Seed(h);
+  for (const auto& e : fs::directory_iterator(h.account_dir() + "/cur")) {
+    const std::string name = e.path().string();
+    fs::rename(name, name.substr(0, name.rfind(":2,")) + ":2,FPS");
+  }
+  CommandResult r = h.Run({"export", "t", "INBOX", "--mbox", "-"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Entries(r.out).size() == 2);
+}
+
+TEST_CASE("an interrupted export leaves no file behind and exits 75", "[integration][export]") {
+  CliHarness h(DovecotServer::Shared());
+  Seed(h);
+  // One message file made huge (sparse, so nothing is written): the export
+  // is still reading it when the signal comes.
+  for (const auto& e : fs::directory_iterator(h.account_dir() + "/.Archive/cur")) {
+    fs::resize_file(e.path(), uintmax_t{8} << 30);
+  }
+  const std::string out = h.dir() / "stopped.mbox";
+  pid_t pid = h.Start({"export", "t", "--mbox", out});
+  auto temporary = [&] {
+    for (const auto& name : Names(h.dir().path())) {
+      if (name.rfind(".mailhoard-export.", 0) == 0) return true;
+    }
+    return false;
+  };
+  REQUIRE(mailhoard::testing::WaitUntil(temporary));
+  ::kill(pid, SIGINT);
+  CHECK(CliHarness::Wait(pid) == 75);
+  CHECK(ReadFileOrEmpty(h.dir() / "bg.err") ==
+        "mailhoard: t: export interrupted; no partly written file is left\n");
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(temporary());
 }
 
 }  // namespace
