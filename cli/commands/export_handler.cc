@@ -78,6 +78,80 @@ void PrintLeftOut(CommandContext& ctx, const std::string& account, const LeftOut
   }
 }
 
+// Writes the export where the options say. A kInvalidArgument status is a
+// refusal of the output (73); see OutputFailure.
+Status WriteExport(CommandContext& ctx, const ExportOptions& options, index::Index& index,
+                   const AccountConfig& account, const std::vector<ExportFolder>& folders,
+                   const ExportWindow& window, ExportTally* tally,
+                   std::vector<ExportedFile>* files) {
+  const bool x_folder = options.folder.empty();
+  if (options.mbox_file == "-") {
+    // No stop handlers: `export --mbox - | head` ends by SIGPIPE, quietly.
+    mbox::Sink sink = [&](std::string_view data) {
+      ctx.out.write(data.data(), static_cast<std::streamsize>(data.size()));
+      return static_cast<bool>(ctx.out);
+    };
+    Status s = ExportToOneSink(index, account, folders, window, x_folder, nullptr, sink, tally);
+    ctx.out.flush();
+    return ctx.out ? s : IoError("cannot write to stdout");
+  }
+  InstallStopHandlers();
+  if (!options.mbox_file.empty()) {
+    MH_ASSIGN_OR_RETURN(std::unique_ptr<MboxFile> file,
+                        MboxFile::Create(options.mbox_file, options.force));
+    mbox::Sink sink = [&](std::string_view data) { return file->Write(data); };
+    Status s =
+        ExportToOneSink(index, account, folders, window, x_folder, StopRequested, sink, tally);
+    MH_RETURN_IF_ERROR(file->write_status());  // why a write failed, if one did
+    MH_RETURN_IF_ERROR(s);
+    return file->Commit();
+  }
+  MH_ASSIGN_OR_RETURN(std::unique_ptr<MboxDirectory> dir,
+                      MboxDirectory::Create(options.mbox_dir, options.force));
+  return ExportToDirectory(index, account, folders, window, StopRequested, *dir, tally, files);
+}
+
+void PrintJson(CommandContext& ctx, const ExportOptions& options, const std::string& account,
+               size_t folders, const ExportTally& tally, const std::vector<ExportedFile>& files) {
+  nlohmann::json missing = nlohmann::json::array(), left_out = nlohmann::json::array();
+  uint64_t unfetchable = 0;
+  for (const auto& l : tally.left_out) {
+    if (l.problem == "missing") missing.push_back(l.path);
+    if (l.problem == "unfetchable") ++unfetchable;
+    left_out.push_back(
+        {{"folder", l.folder}, {"path", l.path}, {"problem", l.problem}, {"detail", l.detail}});
+  }
+  nlohmann::json j = {
+      {"name", account},     {"messages", tally.messages},         {"bytes", tally.bytes},
+      {"folders", folders},  {"unfetchable_skipped", unfetchable}, {"missing_files", missing},
+      {"left_out", left_out}};
+  if (options.mbox_dir.empty()) {
+    j["mbox"] = options.mbox_file;
+  } else {
+    j["mbox_dir"] = options.mbox_dir;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& f : files) {
+      list.push_back({{"folder", f.folder}, {"file", f.file}, {"messages", f.messages}});
+    }
+    j["files"] = list;
+  }
+  ctx.out << j.dump(2) << "\n";
+}
+
+void PrintSummary(CommandContext& ctx, const ExportOptions& options, const std::string& account,
+                  size_t folders, const ExportTally& tally) {
+  const bool to_stdout = options.mbox_file == "-";
+  std::ostream& where = to_stdout ? ctx.err : ctx.out;
+  where << (to_stdout ? "mailhoard: " : "") << account << ": exported "
+        << CountOf(tally.messages, "message") << " from " << CountOf(folders, "folder");
+  if (!options.mbox_dir.empty()) {
+    where << " to " << options.mbox_dir << " (one mbox per folder)";
+  } else if (!to_stdout) {
+    where << " to " << options.mbox_file;
+  }
+  where << "\n";
+}
+
 }  // namespace
 
 int RunExport(CommandContext& ctx, const ExportOptions& options) {
@@ -112,81 +186,16 @@ int RunExport(CommandContext& ctx, const ExportOptions& options) {
 
   ExportTally tally;
   std::vector<ExportedFile> files;
-  const bool to_stdout = options.mbox_file == "-";
-  const bool x_folder = options.folder.empty();
-  Status s;
-  if (to_stdout) {
-    mbox::Sink sink = [&](std::string_view data) {
-      ctx.out.write(data.data(), static_cast<std::streamsize>(data.size()));
-      return static_cast<bool>(ctx.out);
-    };
-    s = ExportToOneSink(**idx, account, *folders, *window, x_folder, nullptr, sink, &tally);
-    ctx.out.flush();
-    if (!ctx.out) s = IoError("cannot write to stdout");
-  } else if (!options.mbox_file.empty()) {
-    InstallStopHandlers();
-    auto file = MboxFile::Create(options.mbox_file, options.force);
-    if (!file.ok()) return OutputFailure(ctx, account.name, file.status());
-    mbox::Sink sink = [&](std::string_view data) { return (*file)->Write(data); };
-    s = ExportToOneSink(**idx, account, *folders, *window, x_folder, StopRequested, sink, &tally);
-    if (!(*file)->write_status().ok()) s = (*file)->write_status();  // say why
-    if (s.ok()) s = (*file)->Commit();
-    if (!s.ok() && s.code() == ErrorCode::kInvalidArgument) {
-      return OutputFailure(ctx, account.name, s);
-    }
-  } else {
-    InstallStopHandlers();
-    auto dir = MboxDirectory::Create(options.mbox_dir, options.force);
-    if (!dir.ok()) return OutputFailure(ctx, account.name, dir.status());
-    s = ExportToDirectory(**idx, account, *folders, *window, StopRequested, **dir, &tally, &files);
-    if (!s.ok() && s.code() == ErrorCode::kInvalidArgument) {
-      return OutputFailure(ctx, account.name, s);
-    }
-  }
+  Status s = WriteExport(ctx, options, **idx, account, *folders, *window, &tally, &files);
   if (s.code() == ErrorCode::kCancelled) {
     ctx.PrintError(account.name + ": export interrupted; no partly written file is left");
     return kExitTempFail;
   }
-  if (!s.ok()) {
-    ctx.PrintError(account.name + ": export failed: " + s.message());
-    return kExitLocalIo;
-  }
-
-  const std::string target = !options.mbox_dir.empty() ? options.mbox_dir : options.mbox_file;
-  if (ctx.json && !to_stdout) {
-    nlohmann::json missing = nlohmann::json::array(), left_out = nlohmann::json::array();
-    uint64_t unfetchable = 0;
-    for (const auto& l : tally.left_out) {
-      if (l.problem == "missing") missing.push_back(l.path);
-      if (l.problem == "unfetchable") ++unfetchable;
-      left_out.push_back(
-          {{"folder", l.folder}, {"path", l.path}, {"problem", l.problem}, {"detail", l.detail}});
-    }
-    nlohmann::json j = {{"name", account.name},
-                        {"messages", tally.messages},
-                        {"bytes", tally.bytes},
-                        {"folders", folders->size()},
-                        {"unfetchable_skipped", unfetchable},
-                        {"missing_files", missing},
-                        {"left_out", left_out}};
-    if (options.mbox_dir.empty()) {
-      j["mbox"] = options.mbox_file;
-    } else {
-      j["mbox_dir"] = options.mbox_dir;
-      nlohmann::json list = nlohmann::json::array();
-      for (const auto& f : files) {
-        list.push_back({{"folder", f.folder}, {"file", f.file}, {"messages", f.messages}});
-      }
-      j["files"] = list;
-    }
-    ctx.out << j.dump(2) << "\n";
+  if (!s.ok()) return OutputFailure(ctx, account.name, s);
+  if (ctx.json && options.mbox_file != "-") {
+    PrintJson(ctx, options, account.name, folders->size(), tally, files);
   } else if (!ctx.quiet) {
-    std::ostream& where = to_stdout ? ctx.err : ctx.out;
-    where << (to_stdout ? "mailhoard: " : "") << account.name << ": exported "
-          << CountOf(tally.messages, "message") << " from " << CountOf(folders->size(), "folder");
-    if (!to_stdout) where << " to " << target;
-    if (!options.mbox_dir.empty()) where << " (one mbox per folder)";
-    where << "\n";
+    PrintSummary(ctx, options, account.name, folders->size(), tally);
   }
   for (const auto& l : tally.left_out) PrintLeftOut(ctx, account.name, l);
   return tally.left_out.empty() ? kExitOk : kExitPartial;
