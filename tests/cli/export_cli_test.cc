@@ -310,6 +310,35 @@ TEST_CASE("export leaves out and names damaged and missing messages, exit 1",
   CHECK(js["missing_files"].size() == 1);
 }
 
+// Dovecot's own mbox driver reads the exported system flags back.
+TEST_CASE("Dovecot imports the exported mbox with its flags", "[integration][export]") {
+  CliHarness h(DovecotServer::Shared());
+  Seed(h);
+  const std::string dir = h.dir() / "mail";
+  REQUIRE(h.Run({"export", "t", "--mbox-dir", dir}).exit_code == 0);
+  // A copy the mail user can read and lock (the export is 0600, ours).
+  struct stat owner;
+  REQUIRE(::stat(h.server().MaildirPath(h.user().name).c_str(), &owner) == 0);
+  const std::string shared = h.dir() / "for-dovecot";
+  fs::create_directory(shared);
+  fs::permissions(h.dir().path(), fs::perms::others_exec, fs::perm_options::add);
+  fs::copy_file(dir + "/INBOX.mbox", shared + "/INBOX.mbox");
+  for (const std::string& p : {shared, shared + "/INBOX.mbox"}) {
+    REQUIRE(::chown(p.c_str(), owner.st_uid, owner.st_gid) == 0);
+  }
+  const std::string& u = h.user().name;
+  h.server().Doveadm({"import", "-u", u,
+                      "mbox:" + shared + ":INBOX=" + shared + "/INBOX.mbox:INDEX=MEMORY",
+                      "Restored", "all"});
+  const std::string flags = h.server().Doveadm(
+      {"-f", "flow", "fetch", "-u", u, "hdr.subject flags", "mailbox", "Restored/INBOX", "all"});
+  // \Recent is the import's own. Keywords do not come back: Dovecot takes
+  // only those its X-IMAPbase header declared, which an export has not.
+  CHECK(flags ==
+        "hdr.subject=one flags=\\Answered \\Flagged \\Seen \\Recent\n"
+        "hdr.subject=two flags=\\Draft \\Recent\n");
+}
+
 // A sync that changed a flag renames the file (its ":2,<flags>" suffix)
 // before the index says so: the export finds it under the new name.
 TEST_CASE("export finds a file a sync renamed for a flag change", "[integration][export]") {
