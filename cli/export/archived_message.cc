@@ -51,11 +51,12 @@ std::string_view MessageProblemName(MessageProblem problem) {
 
 Result<MessageCheck> CheckArchivedMessage(maildir::FileSystem& fs, const std::string& dir,
                                           const std::string& file_name, uint64_t size,
-                                          std::string_view sha256, const StopFn& stop) {
+                                          std::string_view sha256, bool look_for_renamed,
+                                          const StopFn& stop) {
   MessageCheck check;
   check.path = dir + "/" + file_name;
   auto copy = fs.OpenForRead(check.path);
-  if (!copy.ok() && copy.status().code() == ErrorCode::kNotFound) {
+  if (!copy.ok() && copy.status().code() == ErrorCode::kNotFound && look_for_renamed) {
     std::string moved = Renamed(fs, dir, file_name);
     if (!moved.empty()) {
       check.path = moved;

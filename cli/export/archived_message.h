@@ -41,10 +41,13 @@ struct MessageCheck {
 
 // `dir` is the folder's directory, `file_name` the row's ("cur/<name>");
 // `sha256` the row's 32 raw bytes, or empty when the index has none (then
-// only the size is compared). kCancelled when `stop` said so.
+// only the size is compared). A file not found is looked for under another
+// suffix when `look_for_renamed` (a directory listing each: the caller
+// bounds how often). kCancelled when `stop` said so.
 Result<MessageCheck> CheckArchivedMessage(maildir::FileSystem& fs, const std::string& dir,
                                           const std::string& file_name, uint64_t size,
-                                          std::string_view sha256, const StopFn& stop);
+                                          std::string_view sha256, bool look_for_renamed,
+                                          const StopFn& stop);
 
 // Streams `file` into `entry`. An error here comes after part of the entry
 // was written: the export as a whole has failed.

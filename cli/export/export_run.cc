@@ -7,6 +7,8 @@
 namespace mailhoard::cli {
 namespace {
 
+constexpr size_t kMaxRenameLookups = 64;
+
 // A header value on one line: a folder name cannot hold CR or LF on any
 // server we know, but the header must not break if one does.
 std::string OneHeaderLine(std::string value) {
@@ -52,6 +54,7 @@ Status ExportFolderMessages(index::Index& index, maildir::FileSystem& fs, const 
   const index::FolderRecord& folder = job.folder->record;
   const std::string dir =
       folder.local_path.empty() ? job.archive_dir : job.archive_dir + "/" + folder.local_path;
+  size_t missing = 0;
   for (int64_t id : job.folder->message_ids) {
     MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> row, index.GetMessage(id));
     if (!row || !InWindow(*row, job.window)) continue;
@@ -61,8 +64,13 @@ Status ExportFolderMessages(index::Index& index, maildir::FileSystem& fs, const 
                                      "); UID " + std::to_string(row->uid)});
       continue;
     }
-    MH_ASSIGN_OR_RETURN(MessageCheck check, CheckArchivedMessage(fs, dir, row->file_name, row->size,
-                                                                 row->sha256, job.stop));
+    // A folder whose files are largely gone would list its directory once
+    // per message; a handful of renames by a running sync is what this is for.
+    const bool look_for_renamed = missing < kMaxRenameLookups;
+    MH_ASSIGN_OR_RETURN(MessageCheck check,
+                        CheckArchivedMessage(fs, dir, row->file_name, row->size, row->sha256,
+                                             look_for_renamed, job.stop));
+    if (check.problem == MessageProblem::kMissing) ++missing;
     if (check.problem != MessageProblem::kNone) {
       tally->left_out.push_back({folder.display_name, check.path,
                                  std::string(MessageProblemName(check.problem)), check.detail});
