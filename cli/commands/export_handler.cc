@@ -69,7 +69,8 @@ Status ExportToDirectory(index::Index& index, const AccountConfig& account,
 
 void PrintLeftOut(CommandContext& ctx, const std::string& account, const LeftOut& l) {
   if (l.problem == "unfetchable") {
-    ctx.PrintError(account + ": not exported, never archived: " + l.folder + ", " + l.detail);
+    ctx.PrintError(account + ": not exported, no file in the archive: " + l.folder + " " +
+                   l.detail);
   } else if (l.problem == "missing") {
     ctx.PrintError(account + ": not exported, file missing: " + l.path);
   } else {

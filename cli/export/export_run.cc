@@ -59,9 +59,11 @@ Status ExportFolderMessages(index::Index& index, maildir::FileSystem& fs, const 
     MH_ASSIGN_OR_RETURN(std::optional<index::MessageRecord> row, index.GetMessage(id));
     if (!row || !InWindow(*row, job.window)) continue;
     if (row->file_name.empty()) {
-      tally->left_out.push_back({folder.display_name, "", "unfetchable",
-                                 "the server would not deliver it (" + row->unfetchable_reason +
-                                     "); UID " + std::to_string(row->uid)});
+      // Never delivered by the server, or requeued by `verify --repair`
+      // after its file was lost: the reason says which.
+      tally->left_out.push_back(
+          {folder.display_name, "", "unfetchable",
+           "UID " + std::to_string(row->uid) + ": " + row->unfetchable_reason});
       continue;
     }
     // A folder whose files are largely gone would list its directory once

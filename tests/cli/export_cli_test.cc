@@ -308,6 +308,16 @@ TEST_CASE("export leaves out and names damaged and missing messages, exit 1",
   auto js = nlohmann::json::parse(h.Run({"--json", "export", "t", "--mbox", out, "--force"}).out);
   REQUIRE(js["left_out"].size() == 2);
   CHECK(js["missing_files"].size() == 1);
+
+  // Requeued by verify --repair (which still exits 1 for the damaged file):
+  // a row without a file, named as such.
+  REQUIRE(h.Run({"verify", "--repair"}).out.find("queued") != std::string::npos);
+  CommandResult requeued = h.Run({"export", "t", "Archive", "--mbox", "-"});
+  CHECK(requeued.exit_code == 1);
+  CHECK(requeued.err.find("mailhoard: t: not exported, no file in the archive: Archive UID 1: "
+                          "file missing locally: the next sync fetches it again\n") !=
+        std::string::npos);
+  CHECK(requeued.out.empty());
 }
 
 // Dovecot's own mbox driver reads the exported system flags back.
