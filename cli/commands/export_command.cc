@@ -42,8 +42,9 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       "Files are written beside the target and renamed into place (mode 0600, directories\n"
       "0700); an existing FILE or non-empty DIR is never replaced without --force.\n"
       "A message whose file is missing, or whose size or SHA-256 differs from the index,\n"
-      "is left out and named on stderr.\n"
-      "Exit status: 0 ok, 1 messages were left out (missing, damaged or never archived),\n"
+      "is left out and named on stderr (so is one the archive has no file for).\n"
+      "See docs/export.md for the file names and what --as-of can know.\n"
+      "Exit status: 0 ok, 1 messages were left out (named on stderr),\n"
       "2 usage error or unknown folder, 73 the output exists (use --force) or is of the\n"
       "wrong kind, 74 the output could not be written, 75 interrupted (in both cases\n"
       "nothing is left in its place).");
