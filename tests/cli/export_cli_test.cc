@@ -245,6 +245,7 @@ TEST_CASE("export --as-of, --since and --until", "[integration][export]") {
   const int64_t between = SecondAfter(when.synced_before);
   SecondAfter(between);
   h.server().Expunge(h.user().name, "INBOX", 1);
+  h.server().SetFlags(h.user().name, "INBOX", 2, {"\\Flagged"});  // was \Draft
   REQUIRE(h.Run({"sync"}).exit_code == 0);
 
   auto count = [&](std::vector<std::string> extra) {
@@ -259,6 +260,11 @@ TEST_CASE("export --as-of, --since and --until", "[integration][export]") {
   CHECK(count({"--as-of", "now"}) == 1);         // the mailbox as the last sync saw it
   CHECK(count({"--as-of", Utc(between)}) == 2);  // before the sync that saw it go
   CHECK(count({"--as-of", "2000-01-01"}) == 0);  // before anything was archived
+  // The past's messages, today's flags: the index keeps no flag history.
+  const std::string then =
+      h.Run({"export", "t", "INBOX", "--mbox", "-", "--as-of", Utc(between)}).out;
+  CHECK(EntryWith(then, "Subject: two\n").find("\nStatus: O\nX-Status: F\n\n") !=
+        std::string::npos);
   CHECK(count({"--since", Utc(when.delivered_after)}) == 2);
   CHECK(count({"--until", "2024-01-01"}) == 0);  // INTERNALDATE, not the 2024 Date:
   CHECK(count({"--since", Utc(when.synced_before + 86400)}) == 0);
