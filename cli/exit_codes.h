@@ -41,6 +41,11 @@ enum ExitCode : int {
   kExitConfig = 78,
 };
 
+// EX_CANTCREAT in its sysexits meaning: `export` will not create its output
+// because the path exists (no --force) or is of the wrong kind. The same
+// number as kExitLocked, which export never returns (it takes no lock).
+inline constexpr ExitCode kExitCantCreate = kExitLocked;
+
 // The exit code for a run that ended with `status` (kExitOk when ok()).
 ExitCode ExitCodeFor(const Status& status);
 

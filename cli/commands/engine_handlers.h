@@ -43,8 +43,11 @@ struct VerifyOptions {
 };
 struct ExportOptions {
   std::string account;
-  std::string folder;  // empty = every folder of the account
-  std::string mbox_file;
+  std::string folder;               // empty = every folder of the account
+  std::string mbox_file;            // --mbox: one file ("-": stdout)
+  std::string mbox_dir;             // --mbox-dir: one file per folder
+  bool force = false;               // replace an existing file / write into an existing directory
+  std::string since, until, as_of;  // dates as typed; empty = not given
 };
 
 struct PushOptions {

@@ -1,252 +1,205 @@
-// `mailhoard export ACCOUNT [FOLDER] --mbox FILE`: the archive as one mboxrd
-// file (RFC 4155; mboxrd quoting so that any reader can undo it exactly).
-// Streamed message by message and chunk by chunk; written to FILE.tmp and
-// renamed, so a failed export never leaves a truncated FILE behind.
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
-#include <fstream>
-#include <functional>
+// `mailhoard export`: archived folders as mboxrd files. The pieces live in
+// cli/export/ (which messages, where they go, how a file is checked) and
+// storage/mbox/ (the entry format); this file wires them to the options
+// and prints what happened.
 #include <nlohmann/json.hpp>
-#include <set>
-#include <string_view>
-#include <vector>
 
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
+#include "cli/commands/stop_signal.h"
+#include "cli/export/export_run.h"
+#include "cli/export/folder_file_names.h"
+#include "cli/export/mbox_output.h"
+#include "core/clock.h"
 #include "storage/index/index.h"
 
 namespace mailhoard::cli {
 namespace {
 
-using Sink = std::function<bool(std::string_view)>;
-
-// Turns one message into its mbox body: CRLF → LF, and every line matching
-// ^>*From  gets one more '>' (mboxrd). Works on chunks of any size: the
-// state of the current line survives chunk boundaries.
-class MboxrdBody {
- public:
-  explicit MboxrdBody(const Sink& sink) : sink_(sink) {}
-
-  bool Feed(std::string_view data) {
-    out_.clear();
-    for (char c : data) Put(c);
-    return Emit();
-  }
-
-  // Ends the message with a newline (if missing) and the blank line that
-  // separates it from the next "From " line.
-  bool Finish() {
-    out_.clear();
-    if (pending_cr_) Char('\r');
-    pending_cr_ = false;
-    if (!prefix_.empty()) FlushPrefix(false);
-    if (!at_line_start_) out_ += '\n';
-    out_ += '\n';
-    return Emit();
-  }
-
- private:
-  static constexpr std::string_view kFrom = "From ";
-
-  void Put(char c) {
-    if (pending_cr_) {
-      pending_cr_ = false;
-      if (c != '\n') Char('\r');  // a lone CR is content
-    }
-    if (c == '\r') {
-      pending_cr_ = true;
-      return;
-    }
-    Char(c);
-  }
-
-  void Char(char c) {
-    if (at_line_start_ || !prefix_.empty()) {
-      // Still inside a possible ">*From " prefix?
-      size_t gts = prefix_.find_first_not_of('>');
-      if (gts == std::string::npos) gts = prefix_.size();
-      size_t matched = prefix_.size() - gts;  // chars of "From " matched so far
-      bool fits = (matched == 0 && c == '>') || (matched < kFrom.size() && c == kFrom[matched]);
-      at_line_start_ = false;
-      if (fits) {
-        prefix_ += c;
-        if (prefix_.size() - gts == kFrom.size()) FlushPrefix(true);
-        return;
-      }
-      FlushPrefix(false);
-    }
-    out_ += c;
-    if (c == '\n') at_line_start_ = true;
-  }
-
-  void FlushPrefix(bool quote) {
-    if (quote) out_ += '>';
-    out_ += prefix_;
-    prefix_.clear();
-  }
-
-  bool Emit() { return out_.empty() || sink_(out_); }
-
-  const Sink& sink_;
-  std::string out_;
-  std::string prefix_;
-  bool at_line_start_ = true;
-  bool pending_cr_ = false;
+struct ExportedFile {
+  std::string folder, file;
+  uint64_t messages = 0;
 };
 
-// "From MAILER-DAEMON Thu Nov 27 05:23:00 2026": the asctime() form of
-// RFC 4155; the sender is unknown after the fact, as in Dovecot's export.
-std::string FromLine(int64_t when) {
-  time_t t = static_cast<time_t>(when);
-  tm tm_utc;
-  gmtime_r(&t, &tm_utc);
-  char buf[64];
-  strftime(buf, sizeof buf, "From MAILER-DAEMON %a %b %e %H:%M:%S %Y\n", &tm_utc);
-  return buf;
+// A refusal of the output (the path exists, or is of the wrong kind) is
+// EX_CANTCREAT; whatever the file system refused is a local I/O error.
+int OutputFailure(CommandContext& ctx, const std::string& account, const Status& s) {
+  ctx.PrintError(account + ": export failed: " + s.message());
+  return s.code() == ErrorCode::kInvalidArgument ? kExitCantCreate : kExitLocalIo;
 }
 
-Status CopyMessage(std::ifstream& in, const std::string& path, const Sink& sink) {
-  MboxrdBody body(sink);
-  std::vector<char> buf(64 * 1024);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    std::streamsize n = in.gcount();
-    if (n <= 0) break;
-    if (!body.Feed(std::string_view(buf.data(), static_cast<size_t>(n)))) {
-      return IoError("cannot write the mbox");
-    }
+std::string CountOf(uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// Everything into one sink (a file, or stdout): several folders are told
+// apart by X-Folder.
+Status ExportToOneSink(index::Index& index, const AccountConfig& account,
+                       const std::vector<ExportFolder>& folders, const ExportWindow& window,
+                       bool x_folder, const StopFn& stop, const mbox::Sink& sink,
+                       ExportTally* tally) {
+  for (const auto& f : folders) {
+    FolderExport job{&f, account.archive_dir, window, x_folder, stop};
+    MH_RETURN_IF_ERROR(
+        ExportFolderMessages(index, *maildir::DefaultFileSystem(), job, sink, tally));
   }
-  if (in.bad()) return IoError("cannot read " + path);
-  if (!body.Finish()) return IoError("cannot write the mbox");
   return Status::Ok();
 }
 
-struct ExportCounts {
-  uint64_t messages = 0, bytes = 0, skipped = 0;
-  std::vector<std::string> missing;  // rows whose file could not be opened
-};
+Status ExportToDirectory(index::Index& index, const AccountConfig& account,
+                         const std::vector<ExportFolder>& folders, const ExportWindow& window,
+                         const StopFn& stop, MboxDirectory& dir, ExportTally* tally,
+                         std::vector<ExportedFile>* files) {
+  std::vector<index::FolderRecord> records;
+  for (const auto& f : folders) records.push_back(f.record);
+  MH_ASSIGN_OR_RETURN(std::vector<std::string> names, MboxFileNames(records));
+  for (size_t i = 0; i < folders.size(); ++i) {
+    MH_ASSIGN_OR_RETURN(std::unique_ptr<MboxFile> file, dir.NewFile(names[i]));
+    mbox::Sink sink = [&](std::string_view data) { return file->Write(data); };
+    const uint64_t before = tally->messages;
+    FolderExport job{&folders[i], account.archive_dir, window, false, stop};
+    Status s = ExportFolderMessages(index, *maildir::DefaultFileSystem(), job, sink, tally);
+    MH_RETURN_IF_ERROR(file->write_status());  // why a write failed, if one did
+    MH_RETURN_IF_ERROR(s);
+    MH_RETURN_IF_ERROR(file->Commit());
+    files->push_back({folders[i].record.display_name, names[i], tally->messages - before});
+  }
+  return dir.Commit();
+}
 
-Status Export(const AccountConfig& account, index::Index& index, const std::set<int64_t>& folders,
-              const Sink& sink, ExportCounts* counts) {
-  return index.ForEachMessageFile([&](const index::MessageFile& f) -> Status {
-    if (!folders.count(f.folder_id)) return Status::Ok();
-    if (f.file_name.empty()) {
-      ++counts->skipped;  // unfetchable: there is nothing to export
-      return Status::Ok();
+void PrintLeftOut(CommandContext& ctx, const std::string& account, const LeftOut& l) {
+  if (l.problem == "unfetchable") {
+    ctx.PrintError(account + ": not exported, no file in the archive: " + l.folder + " " +
+                   l.detail);
+  } else if (l.problem == "missing") {
+    ctx.PrintError(account + ": not exported, file missing: " + l.path);
+  } else {
+    ctx.PrintError(account + ": not exported, " + l.problem + ": " + l.path + " (" + l.detail +
+                   "; `mailhoard verify` checks the whole archive)");
+  }
+}
+
+// Writes the export where the options say. A kInvalidArgument status is a
+// refusal of the output (73); see OutputFailure.
+Status WriteExport(CommandContext& ctx, const ExportOptions& options, index::Index& index,
+                   const AccountConfig& account, const std::vector<ExportFolder>& folders,
+                   const ExportWindow& window, ExportTally* tally,
+                   std::vector<ExportedFile>* files) {
+  const bool x_folder = options.folder.empty();
+  if (options.mbox_file == "-") {
+    // No stop handlers: `export --mbox - | head` ends by SIGPIPE, quietly.
+    mbox::Sink sink = [&](std::string_view data) {
+      ctx.out.write(data.data(), static_cast<std::streamsize>(data.size()));
+      return static_cast<bool>(ctx.out);
+    };
+    Status s = ExportToOneSink(index, account, folders, window, x_folder, nullptr, sink, tally);
+    ctx.out.flush();
+    return ctx.out ? s : IoError("cannot write to stdout");
+  }
+  InstallStopHandlers();
+  if (!options.mbox_file.empty()) {
+    MH_ASSIGN_OR_RETURN(std::unique_ptr<MboxFile> file,
+                        MboxFile::Create(options.mbox_file, options.force));
+    mbox::Sink sink = [&](std::string_view data) { return file->Write(data); };
+    Status s =
+        ExportToOneSink(index, account, folders, window, x_folder, StopRequested, sink, tally);
+    MH_RETURN_IF_ERROR(file->write_status());  // why a write failed, if one did
+    MH_RETURN_IF_ERROR(s);
+    return file->Commit();
+  }
+  MH_ASSIGN_OR_RETURN(std::unique_ptr<MboxDirectory> dir,
+                      MboxDirectory::Create(options.mbox_dir, options.force));
+  return ExportToDirectory(index, account, folders, window, StopRequested, *dir, tally, files);
+}
+
+void PrintJson(CommandContext& ctx, const ExportOptions& options, const std::string& account,
+               size_t folders, const ExportTally& tally, const std::vector<ExportedFile>& files) {
+  nlohmann::json missing = nlohmann::json::array(), left_out = nlohmann::json::array();
+  uint64_t unfetchable = 0;
+  for (const auto& l : tally.left_out) {
+    if (l.problem == "missing") missing.push_back(l.path);
+    if (l.problem == "unfetchable") ++unfetchable;
+    left_out.push_back(
+        {{"folder", l.folder}, {"path", l.path}, {"problem", l.problem}, {"detail", l.detail}});
+  }
+  nlohmann::json j = {
+      {"name", account},     {"messages", tally.messages},         {"bytes", tally.bytes},
+      {"folders", folders},  {"unfetchable_skipped", unfetchable}, {"missing_files", missing},
+      {"left_out", left_out}};
+  if (options.mbox_dir.empty()) {
+    j["mbox"] = options.mbox_file;
+  } else {
+    j["mbox_dir"] = options.mbox_dir;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& f : files) {
+      list.push_back({{"folder", f.folder}, {"file", f.file}, {"messages", f.messages}});
     }
-    const std::string dir = f.folder_local_path.empty()
-                                ? account.archive_dir
-                                : account.archive_dir + "/" + f.folder_local_path;
-    const std::string path = dir + "/" + f.file_name;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      // One lost file should not cost the whole export; it is reported
-      // (and `mailhoard verify` says more).
-      counts->missing.push_back(path);
-      return Status::Ok();
-    }
-    int64_t when = 0;
-    auto row = index.GetMessage(f.id);
-    if (row.ok() && row->has_value()) {
-      when = (*row)->internal_date.value_or((*row)->date.value_or((*row)->created_at));
-    }
-    if (!sink(FromLine(when))) return IoError("cannot write the mbox");
-    MH_RETURN_IF_ERROR(CopyMessage(in, path, sink));
-    ++counts->messages;
-    counts->bytes += f.size;
-    return Status::Ok();
-  });
+    j["files"] = list;
+  }
+  ctx.out << j.dump(2) << "\n";
+}
+
+void PrintSummary(CommandContext& ctx, const ExportOptions& options, const std::string& account,
+                  size_t folders, const ExportTally& tally) {
+  const bool to_stdout = options.mbox_file == "-";
+  std::ostream& where = to_stdout ? ctx.err : ctx.out;
+  where << (to_stdout ? "mailhoard: " : "") << account << ": exported "
+        << CountOf(tally.messages, "message") << " from " << CountOf(folders, "folder");
+  if (!options.mbox_dir.empty()) {
+    where << " to " << options.mbox_dir << " (one mbox per folder)";
+  } else if (!to_stdout) {
+    where << " to " << options.mbox_file;
+  }
+  where << "\n";
 }
 
 }  // namespace
 
 int RunExport(CommandContext& ctx, const ExportOptions& options) {
+  if (options.mbox_file.empty() == options.mbox_dir.empty()) {
+    ctx.PrintError("export: give either --mbox FILE (one file) or --mbox-dir DIR (one per folder)");
+    return kExitUsage;
+  }
   CommandAccounts loaded = LoadAccount(ctx, options.account);
   if (!loaded.ok()) return loaded.exit_code;
-  const AccountConfig* account = &loaded.account();
-  auto idx = OpenIndexReadOnly(*account);
+  const AccountConfig& account = loaded.account();
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(RealClock().WallNow().time_since_epoch())
+          .count();
+  Result<ExportWindow> window = ParseExportWindow(options.since, options.until, options.as_of, now);
+  if (!window.ok()) {
+    ctx.PrintError("export: " + window.status().message());
+    return kExitUsage;
+  }
+  auto idx = OpenIndexReadOnly(account);
   if (!idx.ok()) {
-    ctx.PrintError(account->name + ": nothing archived yet (" + idx.status().ToString() + ")");
+    ctx.PrintError(account.name + ": nothing archived yet (" + idx.status().ToString() + ")");
     return kExitUsage;
   }
-  auto records = (*idx)->ListFolders();
-  if (!records.ok()) return ctx.ReportAccountFailure(records.status().WithContext(account->name));
-  std::set<int64_t> folders;
-  for (const auto& r : *records) {
-    if (options.folder.empty() || r.display_name == options.folder) folders.insert(r.id);
-  }
-  if (folders.empty() && !options.folder.empty()) {
-    std::string known;
-    for (const auto& r : *records) known += (known.empty() ? "" : ", ") + r.display_name;
-    ctx.PrintError(account->name + ": no archived folder named \"" + options.folder +
-                   "\" (archived: " + known + ")");
-    return kExitUsage;
+  auto folders = CollectExportFolders(**idx, options.folder, *window);
+  if (!folders.ok()) {
+    if (folders.status().code() == ErrorCode::kNotFound) {
+      ctx.PrintError(account.name + ": " + folders.status().message());
+      return kExitUsage;
+    }
+    return ctx.ReportAccountFailure(folders.status().WithContext(account.name));
   }
 
-  const bool to_stdout = options.mbox_file == "-";
-  const std::string tmp = options.mbox_file + ".tmp";
-  FILE* file = nullptr;
-  if (!to_stdout) {
-    file = fopen(tmp.c_str(), "wbx");
-    if (!file && errno == EEXIST) {
-      // Debris of an export that died; ours to replace.
-      unlink(tmp.c_str());
-      file = fopen(tmp.c_str(), "wbx");
-    }
-    if (!file) {
-      ctx.PrintError("cannot create " + tmp + ": " + strerror(errno));
-      return kExitLocalIo;
-    }
+  ExportTally tally;
+  std::vector<ExportedFile> files;
+  Status s = WriteExport(ctx, options, **idx, account, *folders, *window, &tally, &files);
+  if (s.code() == ErrorCode::kCancelled) {
+    ctx.PrintError(account.name + ": export interrupted; no partly written file is left");
+    return kExitTempFail;
   }
-  Sink sink = [&](std::string_view data) {
-    if (to_stdout) {
-      ctx.out.write(data.data(), static_cast<std::streamsize>(data.size()));
-      return static_cast<bool>(ctx.out);
-    }
-    return fwrite(data.data(), 1, data.size(), file) == data.size();
-  };
-  ExportCounts counts;
-  Status s = Export(*account, **idx, folders, sink, &counts);
-  if (!to_stdout) {
-    bool written = fflush(file) == 0 && fsync(fileno(file)) == 0;
-    written = fclose(file) == 0 && written;
-    if (s.ok() && !written) s = IoError("cannot write " + tmp + ": " + strerror(errno));
-    if (s.ok() && rename(tmp.c_str(), options.mbox_file.c_str()) != 0) {
-      s = IoError("cannot rename " + tmp + " to " + options.mbox_file + ": " + strerror(errno));
-    }
-    if (!s.ok()) unlink(tmp.c_str());
-  } else {
-    ctx.out.flush();
+  if (!s.ok()) return OutputFailure(ctx, account.name, s);
+  if (ctx.json && options.mbox_file != "-") {
+    PrintJson(ctx, options, account.name, folders->size(), tally, files);
+  } else if (!ctx.quiet) {
+    PrintSummary(ctx, options, account.name, folders->size(), tally);
   }
-  if (!s.ok()) {
-    ctx.PrintError(account->name + ": export failed: " + s.ToString());
-    return kExitLocalIo;
-  }
-  if (ctx.json && !to_stdout) {
-    nlohmann::json j = {{"name", account->name},
-                        {"mbox", options.mbox_file},
-                        {"messages", counts.messages},
-                        {"bytes", counts.bytes},
-                        {"unfetchable_skipped", counts.skipped},
-                        {"missing_files", counts.missing}};
-    ctx.out << j.dump(2) << "\n";
-  } else if (!ctx.quiet && !to_stdout) {
-    ctx.out << account->name << ": exported " << counts.messages << " message"
-            << (counts.messages == 1 ? "" : "s") << " from " << folders.size() << " folder"
-            << (folders.size() == 1 ? "" : "s") << " to " << options.mbox_file << "\n";
-  }
-  if (to_stdout && !ctx.quiet) {
-    ctx.err << "mailhoard: " << account->name << ": exported " << counts.messages << " message"
-            << (counts.messages == 1 ? "" : "s") << "\n";
-  }
-  for (const auto& path : counts.missing) {
-    ctx.PrintError(account->name + ": not exported, file missing: " + path);
-  }
-  return counts.missing.empty() ? kExitOk : kExitPartial;
+  for (const auto& l : tally.left_out) PrintLeftOut(ctx, account.name, l);
+  return tally.left_out.empty() ? kExitOk : kExitPartial;
 }
 
 }  // namespace mailhoard::cli
