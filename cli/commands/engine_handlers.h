@@ -19,6 +19,7 @@ namespace mailhoard::cli {
 struct SyncOptions {
   std::vector<std::string> accounts;  // empty = all
   bool dry_run = false;
+  std::vector<std::string> folders;  // --folder: only these (globs); empty = as configured
   std::optional<Shard> shard;  // --shard I/N; pass to SelectAccounts()
 };
 struct StatusOptions {

@@ -13,6 +13,12 @@ void AddSyncCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("ACCOUNT", options->accounts,
                   "Accounts to sync, as named in [accounts.NAME], a tenant's NAME or one of its "
                   "mailboxes NAME/ADDRESS (default: all)");
+  cmd->add_option("--folder", options->folders,
+                  "Only the folders matching PATTERN this time (repeatable; * and % globs as in "
+                  "[folders] include, e.g. --folder INBOX --folder 'Projects/*'); the config's "
+                  "excludes still apply and no other folder is marked gone")
+      ->option_text("PATTERN")
+      ->allow_extra_args(false);
   cmd->add_flag("--dry-run", options->dry_run,
                 "Connect and count exactly what would be fetched (messages and bytes), the flag "
                 "changes, expunges and folders gone; write nothing, not even a first archive");

@@ -65,6 +65,7 @@ sync::ImapSyncOptions ImapOptions(const AccountConfig& account, const auth::Cred
   o.policy = account.policy == Policy::kMirror ? sync::Policy::kMirror : sync::Policy::kArchive;
   o.connections = account.connections;
   o.dry_run = options.dry_run;
+  o.only_folders = options.folders;
   o.cancel = &StopRequestFlag();
   return o;
 }
@@ -81,6 +82,7 @@ sync::Pop3SyncOptions Pop3Options(const AccountConfig& account, const auth::Cred
   o.mode = account.policy == Policy::kDrain ? sync::Pop3Mode::kDrain : sync::Pop3Mode::kKeep;
   o.delete_after_days = account.delete_after_days;
   o.dry_run = options.dry_run;
+  o.only_folders = options.folders;
   o.cancel = &StopRequestFlag();
   o.on_warning = [&ctx, name = account.name](std::string_view text) {
     ctx.PrintWarning(name + ": " + std::string(text));
@@ -189,6 +191,10 @@ ExitCode SyncAccountIn(CommandContext& ctx, const AccountConfig& account,
   (*json)["dry_run"] = options.dry_run;
 
   if (!result.status.ok()) return fail(result.status);
+  if (!options.folders.empty() && result.folders_listed == 0) {
+    ctx.PrintWarning(account.name + ": no folder matches --folder (`mailhoard folders " +
+                     account.name + "` lists them)");
+  }
   uint64_t stopped = 0;
   for (const auto& f : result.folders) {
     if (f.status.code() == ErrorCode::kCancelled) {

@@ -60,6 +60,12 @@ Plan PlanFolders(Archive& archive, const std::vector<SourceFolder>& listing, con
     if (!f.selectable) continue;
     plan.seen.push_back(f.info.remote_name);
     if (!o.filter.Matches(f.info.display_name, f.info.delimiter)) continue;
+    if (!o.only_folders.empty() &&
+        std::none_of(o.only_folders.begin(), o.only_folders.end(), [&](const std::string& p) {
+          return GlobMatch(p, f.info.display_name, f.info.delimiter);
+        })) {
+      continue;
+    }
     ++result->folders_listed;
     const LocalFolderState local = LocalState(archive, f.info.remote_name, with_unfetchable);
     FolderAction action = local.known ? FolderAction::kIncremental : FolderAction::kFull;

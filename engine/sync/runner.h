@@ -29,6 +29,10 @@ namespace mailhoard::sync {
 
 struct RunOptions {
   FolderFilter filter;  // over decoded names
+  // A one-off narrower run (`sync --folder`): glob patterns, as in the
+  // config's include, that a folder must also match; empty: no narrowing.
+  // Folders left out are not marked gone.
+  std::vector<std::string> only_folders;
   FolderDecisionOptions decisions;
   int connections = 4;  // at most; the source may allow fewer
   RetryPolicy retry;    // per folder, for transient failures and throttling
