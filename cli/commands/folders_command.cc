@@ -11,7 +11,7 @@ void AddFoldersCommand(CLI::App& app, CommandContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "folders",
       "List the server's folders and whether [folders] include/exclude selects each one");
-  cmd->add_option("ACCOUNT", options->account, "Account to ask")->required();
+  cmd->add_option("ACCOUNT", options->account, "Account to ask (default: every account)");
   cmd->callback([&ctx, options] { ctx.exit_code = RunFolders(ctx, *options); });
 }
 

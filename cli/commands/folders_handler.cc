@@ -114,28 +114,28 @@ std::pair<uint64_t, std::string> UnfetchableIn(index::Index& idx, const index::F
   return out;
 }
 
-}  // namespace
-
-int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
-  CommandAccounts loaded = LoadAccount(ctx, options.account, {.repeat_config_warnings = true});
-  if (!loaded.ok()) return loaded.exit_code;
-  const AccountConfig* account = &loaded.account();
+// One account's folders: text on ctx.out, or its JSON object in *json.
+ExitCode FoldersOf(CommandContext& ctx, const AccountConfig* account, nlohmann::json* json) {
+  (*json)["name"] = account->name;
+  auto fail = [&](const Status& s) {
+    (*json)["error"] = s.ToString();
+    ExitCode code = ctx.ReportAccountFailure(s.WithContext(account->name));
+    (*json)["exit_code"] = code;
+    return code;
+  };
   if (account->protocol == Protocol::kPop3) {
-    if (ctx.json) {
-      ctx.out << nlohmann::json({{"name", account->name},
-                                 {"protocol", "pop3"},
-                                 {"folders", {{{"name", "INBOX"}, {"selected", true}}}}})
-                     .dump(2)
-              << "\n";
-    } else {
-      ctx.out << account->name << ": POP3 has only INBOX (no folders to list)\n";
-    }
+    *json = {{"name", account->name},
+             {"protocol", "pop3"},
+             {"folders", {{{"name", "INBOX"}, {"selected", true}}}},
+             {"selected", 1},
+             {"exit_code", kExitOk}};
+    if (!ctx.json) ctx.out << account->name << ": POP3 has only INBOX (no folders to list)\n";
     return kExitOk;
   }
   std::vector<std::string> warnings;
   auto creds = CredentialsFor(*account, &warnings);
   for (const auto& w : warnings) ctx.PrintWarning(account->name + ": " + w);
-  if (!creds.ok()) return ctx.ReportAccountFailure(creds.status().WithContext(account->name));
+  if (!creds.ok()) return fail(creds.status());
 
   imap::ClientOptions co;
   co.endpoint = {account->host, account->port};
@@ -145,10 +145,10 @@ int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
     ctx.PrintWarning(name + ": server alert: " + std::string(text));
   };
   auto client = imap::ImapClient::Connect(co);
-  if (!client.ok()) return ctx.ReportAccountFailure(client.status().WithContext(account->name));
+  if (!client.ok()) return fail(client.status());
   auto boxes = (*client)->LoginAndList(*creds);
   (void)(*client)->Logout();
-  if (!boxes.ok()) return ctx.ReportAccountFailure(boxes.status().WithContext(account->name));
+  if (!boxes.ok()) return fail(boxes.status());
 
   // Local paths the index already assigned (stable once given).
   std::map<std::string, std::string> known;
@@ -188,21 +188,39 @@ int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
     r.box = std::move(box);
     rows.push_back(std::move(r));
   }
-  if (ctx.json) {
-    nlohmann::json jf = nlohmann::json::array();
-    for (const auto& r : rows) jf.push_back(RowJson(r));
-    ctx.out << nlohmann::json({{"name", account->name},
-                               {"protocol", "imap"},
-                               {"folders", jf},
-                               {"selected", selected}})
-                   .dump(2)
-            << "\n";
-    return kExitOk;
-  }
+  nlohmann::json jf = nlohmann::json::array();
+  for (const auto& r : rows) jf.push_back(RowJson(r));
+  *json = {{"name", account->name},
+           {"protocol", "imap"},
+           {"folders", jf},
+           {"selected", selected},
+           {"exit_code", kExitOk}};
+  if (ctx.json) return kExitOk;
   ctx.out << account->name << ": " << rows.size() << " folder" << (rows.size() == 1 ? "" : "s")
           << " on the server, " << selected << " selected by [folders] (+ synced, - not)\n";
   for (const auto& r : rows) PrintRow(ctx.out, r, ToString(account->provider));
   return kExitOk;
+}
+
+}  // namespace
+
+int RunFolders(CommandContext& ctx, const FoldersOptions& options) {
+  CommandAccounts loaded = LoadAccountOrAll(ctx, options.account);
+  if (!loaded.ok()) return loaded.exit_code;
+  nlohmann::json out = {{"accounts", nlohmann::json::array()}};
+  std::vector<ExitCode> codes;
+  for (size_t i = 0; i < loaded.accounts.size(); ++i) {
+    if (i > 0 && !ctx.json) ctx.out << "\n";
+    nlohmann::json account;
+    codes.push_back(FoldersOf(ctx, loaded.accounts[i], &account));
+    out["accounts"].push_back(std::move(account));
+  }
+  const ExitCode worst = WorstExitCode(codes);
+  if (ctx.json) {
+    out["exit_code"] = worst;
+    ctx.out << out.dump(2) << "\n";
+  }
+  return worst;
 }
 
 }  // namespace mailhoard::cli

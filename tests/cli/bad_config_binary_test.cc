@@ -127,6 +127,12 @@ TEST_CASE("folders on a POP3 account says there is only INBOX, offline", "[binar
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out == "t: POP3 has only INBOX (no folders to list)\n");
+  // Without ACCOUNT: every account, as status and sync do.
+  CommandResult all = Mailhoard(dir, config, {"folders"});
+  CHECK(all.exit_code == 0);
+  CHECK(all.out == "t: POP3 has only INBOX (no folders to list)\n");
+  CommandResult json = Mailhoard(dir, config, {"--json", "folders"});
+  CHECK(json.out.find("\"accounts\"") != std::string::npos);
   CommandResult unknown = Mailhoard(dir, config, {"folders", "nope"});
   CHECK(unknown.exit_code == 2);
 }

@@ -89,7 +89,10 @@ TEST_CASE("sync, status, search and folders, as text and --json", "[integration]
   CHECK(folders.out.find("  - Junk") != std::string::npos);
   CHECK(folders.out.find("not synced -> .Junk (new)") != std::string::npos);
   CHECK(folders.out.find("synced -> .Archive\n") != std::string::npos);
-  auto jf = nlohmann::json::parse(h.Run({"--json", "folders", "t"}).out);
+  auto jfolders = nlohmann::json::parse(h.Run({"--json", "folders", "t"}).out);
+  CHECK(jfolders["exit_code"] == 0);
+  REQUIRE(jfolders["accounts"].size() == 1);
+  auto jf = jfolders["accounts"][0];
   std::map<std::string, bool> selected;
   for (const auto& f : jf["folders"]) {
     selected[f["name"]] = f["selected"];

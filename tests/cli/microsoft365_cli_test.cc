@@ -90,7 +90,7 @@ TEST_CASE("The microsoft365 preset lists Exchange's non-mail folders as excluded
   INFO(folders.out << folders.err);
   REQUIRE(folders.exit_code == 0);
   CHECK(folders.out.find("excluded by the microsoft365 preset") != std::string::npos);
-  auto j = nlohmann::json::parse(h.Run({"--json", "folders", "t"}).out);
+  auto j = nlohmann::json::parse(h.Run({"--json", "folders", "t"}).out)["accounts"][0];
   std::map<std::string, std::string> why;
   for (const auto& f : j["folders"]) {
     why[f["name"]] = f["excluded_by"].is_null() ? "" : f["excluded_by"].get<std::string>();
