@@ -38,6 +38,23 @@ TEST_CASE("login checks a password account's password", "[integration]") {
   CHECK(bad.err.find("mailhoard: t: ") != std::string::npos);
 }
 
+TEST_CASE("login checks a POP3 account's password, leaving the maildrop as it was",
+          "[integration]") {
+  DovecotServer& server = DovecotServer::Shared();
+  testing::CliHarness h(server);
+  server.Deliver(h.user().name, "INBOX", "Subject: stays\r\n\r\nx\r\n");
+  h.WriteConfig(server.pop3_port(), "protocol = \"pop3\"\n");
+  CommandResult ok = h.Run({"login", "t"});
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out == "t: password accepted for " + h.user().name +
+                      " at 127.0.0.1 (POP3); nothing to store (auth = user)\n");
+  CHECK(server.Messages(h.user().name, "INBOX").size() == 1);
+  CommandResult bad =
+      RunCommand({"env", "MH_TEST_PW=wrong", MH_MAILHOARD_BIN, "-c", h.config(), "login", "t"});
+  CHECK(bad.exit_code == 77);
+}
+
 struct OAuthWorld {
   explicit OAuthWorld(const std::string& idp_config)
       : idp(FakeIdpOptions{.tls = false, .config_json = idp_config}) {}
