@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/config_types.h"
@@ -13,7 +14,14 @@ namespace mailhoard::cli {
 // One message per problem: "accounts.work.password_file (/x): does not exist",
 // "... readable by group or others (mode 0644); run chmod 600 on it",
 // "accounts.work.tls_ca_file (/x): not a regular file". Warnings, not errors:
-// the files may only exist where the sync runs (a mounted secret).
+// the files may only exist where the sync runs (a mounted secret). A
+// password_cmd / client_secret_cmd that only prints a literal is warned
+// about too: the secret is then in the config file after all.
 std::vector<std::string> CheckReferencedFiles(const Config& config);
+
+// True for a command that is nothing but `echo WORDS` or `printf ...`
+// (no ;, |, &, $, backquote, parentheses or redirection): it prints text
+// written in the config. `config check` neither runs nor shows it.
+bool PrintsLiteral(std::string_view command);
 
 }  // namespace mailhoard::cli

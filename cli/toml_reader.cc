@@ -111,6 +111,21 @@ Status TableReader::CheckKeys(std::span<const std::string_view> known) const {
     }
   }
   if (first_unknown == nullptr) return Status::Ok();
+  const std::string name(first_unknown->str());
+  // `password = "..."` or `client_secret = "..."`: a literal secret would sit
+  // in a file that gets copied, backed up and pasted into bug reports. The
+  // value is never echoed.
+  auto known_key = [&](const std::string& k) {
+    for (std::string_view n : known) {
+      if (n == k) return true;
+    }
+    return false;
+  };
+  if (known_key(name + "_cmd") && known_key(name + "_file") && known_key(name + "_env")) {
+    return InvalidArgument(Locate(first_unknown->source()) + ": " + KeyPath(name) +
+                           ": a secret is never written in the config itself; use " + name +
+                           "_cmd (e.g. a password manager), " + name + "_file or " + name + "_env");
+  }
   std::string message = "unknown key";
   if (auto s = DidYouMean(first_unknown->str(), known)) {
     message += " (did you mean \"" + *s + "\"?)";
