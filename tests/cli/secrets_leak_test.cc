@@ -277,7 +277,17 @@ TEST_CASE("IMAP with a password: no output, trace, JSON, index or Maildir file h
       ConfigWithPassword(h, "file.toml", "password_file = \"" + pw_file + "\"");
   CommandResult file_sync = RunWith(h, by_file, "", {"--trace", h.dir() / "file.trace", "sync"});
   CHECK(file_sync.exit_code == 0);
+  CHECK(file_sync.err.find("readable by group or others") == std::string::npos);
   e.Add("password_file sync", file_sync);
+  // A password file others can read still works, with a warning naming it.
+  chmod(pw_file.c_str(), 0644);
+  CommandResult open_file = RunWith(h, by_file, "", {"sync"});
+  CHECK(open_file.exit_code == 0);
+  CHECK(open_file.err.find("accounts.t.password_file (" + pw_file +
+                           "): readable by group or others (mode 0644); run chmod 600 on it") !=
+        std::string::npos);
+  e.Add("password_file 0644 sync", open_file);
+  chmod(pw_file.c_str(), 0600);
   const std::string by_cmd =
       ConfigWithPassword(h, "cmd.toml", "password_cmd = \"printf %s '" + pw + "'\"");
   CommandResult cmd_sync =
