@@ -374,10 +374,14 @@ Status ReadSecretSource(const TableReader& r, std::string_view prefix, SecretSou
     }
     if (kind == SecretSource::Kind::kEnv && !IsEnvName(out->value)) {
       // `password_env = "$PW"` would look up a variable literally named "$PW".
-      return r.ValueError(key,
-                          "expected the name of an environment variable (letters, digits, "
-                          "'_', without '$'), got \"" +
-                              out->value + "\"");
+      // Anything else may be the secret itself pasted in: not echoed.
+      const bool dollar_name = out->value.size() > 1 && out->value[0] == '$' &&
+                               IsEnvName(std::string_view(out->value).substr(1));
+      return r.ValueError(
+          key,
+          "expected the name of an environment variable (letters, digits, "
+          "'_', without '$'), got " +
+              (dollar_name ? "\"" + out->value + "\"" : std::string("something else (not shown)")));
     }
   }
   return Status::Ok();

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/file_checks.h"
+
 namespace mailhoard::cli {
 namespace {
 
@@ -20,9 +22,17 @@ const char* KindName(SecretSource::Kind kind) {
   return "none";
 }
 
+// A command that prints a literal holds the secret itself: never shown.
+constexpr std::string_view kLiteralHidden = "<prints a literal; not shown>";
+
+bool IsLiteralCommand(const SecretSource& s) {
+  return s.kind == SecretSource::Kind::kCommand && PrintsLiteral(s.value);
+}
+
 nlohmann::json SecretJson(const SecretSource& s) {
   if (!s.present()) return nullptr;
-  return {{"source", KindName(s.kind)}, {"value", s.value}};
+  return {{"source", KindName(s.kind)},
+          {"value", IsLiteralCommand(s) ? std::string(kLiteralHidden) : s.value}};
 }
 
 std::string Join(const std::vector<std::string>& v) {
@@ -50,6 +60,7 @@ std::string TlsText(TlsMode mode, bool verify, const std::string& fingerprint,
 std::string DescribeSecretSource(const SecretSource& s) {
   switch (s.kind) {
     case SecretSource::Kind::kCommand:
+      if (IsLiteralCommand(s)) return "command " + std::string(kLiteralHidden);
       return "command `" + s.value + "`";
     case SecretSource::Kind::kFile:
       return "file " + s.value;

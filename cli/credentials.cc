@@ -31,7 +31,10 @@ void Wipe(std::string* s) {
 }
 
 Result<std::string> RunCommand(const SecretSource& source, const SecretOptions& options) {
-  const std::string what = source.key + " (`" + source.value + "`)";
+  // The key, not the command line: `printf %s hunter2; ...` or `curl -u
+  // me:hunter2 ...` would put the secret in an error message, a log or a
+  // report. `config check` shows the command (unless it prints a literal).
+  const std::string what = source.key;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return IoError(what + ": pipe: " + Errno(errno));
   const pid_t pid = fork();

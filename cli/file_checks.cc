@@ -37,9 +37,28 @@ void CheckSecret(const SecretSource& s, const EnvLookup& env, std::vector<std::s
                    "do not see your shell's variables (set it in the crontab, or Environment= / "
                    "EnvironmentFile= of the unit)");
   }
+  if (s.kind == SecretSource::Kind::kCommand && PrintsLiteral(s.value)) {
+    const std::string base = s.key.substr(0, s.key.size() - 4);  // without "_cmd"
+    out->push_back(s.key +
+                   ": the command only prints text written here, so the secret is in the "
+                   "config file; ask a password manager instead (e.g. `pass show ...`), or use " +
+                   base + "_file or " + base + "_env");
+  }
 }
 
 }  // namespace
+
+bool PrintsLiteral(std::string_view command) {
+  const size_t start = command.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return false;
+  const size_t end = command.find_first_of(" \t", start);
+  std::string_view word = command.substr(start, end == std::string_view::npos ? end : end - start);
+  if (const size_t slash = word.rfind('/'); slash != std::string_view::npos) {
+    word = word.substr(slash + 1);
+  }
+  if (word != "echo" && word != "printf") return false;
+  return command.find_first_of(";|&$`()<>\n") == std::string_view::npos;
+}
 
 std::vector<std::string> CheckReferencedFiles(const Config& config, const EnvLookup& env) {
   std::vector<std::string> out;

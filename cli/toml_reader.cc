@@ -111,8 +111,25 @@ Status TableReader::CheckKeys(std::span<const std::string_view> known) const {
   std::sort(unknown.begin(), unknown.end(), [](const toml::key* a, const toml::key* b) {
     return Before(a->source().begin, b->source().begin);
   });
+  // `password = "..."` or `client_secret = "..."`: a literal secret would sit
+  // in a file that gets copied, backed up and pasted into bug reports. The
+  // value is never echoed.
+  auto known_key = [&](const std::string& k) {
+    for (std::string_view n : known) {
+      if (n == k) return true;
+    }
+    return false;
+  };
   std::vector<Status> errors;
   for (const toml::key* k : unknown) {
+    const std::string name(k->str());
+    if (known_key(name + "_cmd") && known_key(name + "_file") && known_key(name + "_env")) {
+      errors.push_back(InvalidArgument(Locate(k->source()) + ": " + KeyPath(name) +
+                                       ": a secret is never written in the config itself; use " +
+                                       name + "_cmd (e.g. a password manager), " + name +
+                                       "_file or " + name + "_env"));
+      continue;
+    }
     std::string message = "unknown key";
     if (auto s = DidYouMean(k->str(), known)) {
       message += " (did you mean \"" + *s + "\"?)";

@@ -67,18 +67,11 @@ Status HttpStatusError(const HttpResponse& r, const std::string& url) {
   return ProtocolError(m + " without an OAuth error: check the endpoint URL");
 }
 
-Result<TokenSet> ParseTokenSet(const HttpResponse& r, std::chrono::system_clock::time_point now) {
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object()) return ProtocolError("token endpoint answered HTTP 200 with no JSON object");
-  TokenSet t;
-  t.access_token = Str(j, "access_token");
-  if (t.access_token.empty()) return ProtocolError("token endpoint reply has no access_token");
-  t.refresh_token = Str(j, "refresh_token");
-  t.scope = Str(j, "scope");
-  t.token_type = Str(j, "token_type");
-  long expires_in = Num(j, "expires_in").value_or(3600);
-  t.expires_at = now + std::chrono::seconds(expires_in);
-  return t;
+// A count of seconds from a reply, within [lo, hi]; `fallback` when absent.
+std::chrono::seconds Seconds(const json& j, const char* key, long fallback, std::chrono::seconds lo,
+                             std::chrono::seconds hi) {
+  const long n = Num(j, key).value_or(fallback);
+  return std::chrono::seconds(std::clamp<long>(n, lo.count(), hi.count()));
 }
 
 }  // namespace
@@ -107,6 +100,41 @@ OAuthEndpoints GoogleEndpoints(std::string client_id, std::string client_secret)
   // Google's "installed app" secret is not confidential but is required.
   e.client_secret = std::move(client_secret);
   return e;
+}
+
+Result<TokenSet> ParseTokenResponse(std::string_view body,
+                                    std::chrono::system_clock::time_point now) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object()) return ProtocolError("token endpoint answered HTTP 200 with no JSON object");
+  TokenSet t;
+  t.access_token = Str(j, "access_token");
+  if (t.access_token.empty()) return ProtocolError("token endpoint reply has no access_token");
+  t.refresh_token = Str(j, "refresh_token");
+  t.scope = Str(j, "scope");
+  t.token_type = Str(j, "token_type");
+  t.expires_at = now + Seconds(j, "expires_in", 3600, std::chrono::seconds(0), kMaxLifetime);
+  return t;
+}
+
+Result<DeviceAuthorization> ParseDeviceAuthorization(std::string_view body) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object()) return ProtocolError("device code endpoint answered with no JSON object");
+  DeviceAuthorization d;
+  d.device_code = Str(j, "device_code");
+  d.user_code = Str(j, "user_code");
+  d.verification_uri = Str(j, "verification_uri");
+  if (d.verification_uri.empty()) d.verification_uri = Str(j, "verification_url");  // Google
+  d.verification_uri_complete = Str(j, "verification_uri_complete");
+  d.interval = Seconds(j, "interval", 5, std::chrono::seconds(1), std::chrono::hours(1));
+  d.expires_in = Seconds(j, "expires_in", 900, std::chrono::seconds(0), kMaxLifetime);
+  d.message = Str(j, "message");
+  if (d.device_code.empty() || d.user_code.empty() || d.verification_uri.empty()) {
+    return ProtocolError("device code reply lacks device_code, user_code or verification_uri");
+  }
+  if (d.message.empty()) {
+    d.message = "To sign in, open " + d.verification_uri + " and enter the code " + d.user_code;
+  }
+  return d;
 }
 
 std::optional<OAuthError> ParseOAuthError(long http_status, std::string_view body) {
@@ -210,24 +238,7 @@ Result<DeviceAuthorization> OAuthClient::StartDeviceFlow() {
     }
     return HttpStatusError(r, endpoints_.device_url);
   }
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object()) return ProtocolError("device code endpoint answered with no JSON object");
-  DeviceAuthorization d;
-  d.device_code = Str(j, "device_code");
-  d.user_code = Str(j, "user_code");
-  d.verification_uri = Str(j, "verification_uri");
-  if (d.verification_uri.empty()) d.verification_uri = Str(j, "verification_url");  // Google
-  d.verification_uri_complete = Str(j, "verification_uri_complete");
-  d.interval = std::chrono::seconds(std::max(1L, Num(j, "interval").value_or(5)));
-  d.expires_in = std::chrono::seconds(Num(j, "expires_in").value_or(900));
-  d.message = Str(j, "message");
-  if (d.device_code.empty() || d.user_code.empty() || d.verification_uri.empty()) {
-    return ProtocolError("device code reply lacks device_code, user_code or verification_uri");
-  }
-  if (d.message.empty()) {
-    d.message = "To sign in, open " + d.verification_uri + " and enter the code " + d.user_code;
-  }
-  return d;
+  return ParseDeviceAuthorization(r.body);
 }
 
 Result<TokenSet> OAuthClient::PollDeviceFlow(const DeviceAuthorization& device) {
@@ -253,7 +264,7 @@ Result<TokenSet> OAuthClient::PollDeviceFlow(const DeviceAuthorization& device) 
       if (r.status().transient() && ++transient_failures < 5) continue;
       return r.status();
     }
-    if (r->status == 200) return ParseTokenSet(*r, Now());
+    if (r->status == 200) return ParseTokenResponse(r->body, Now());
     auto e = ParseOAuthError(r->status, r->body);
     if (!e) {
       Status s = HttpStatusError(*r, endpoints_.token_url);
@@ -283,7 +294,7 @@ Result<TokenSet> OAuthClient::PollDeviceFlow(const DeviceAuthorization& device) 
 Result<TokenSet> OAuthClient::TokenRequest(Grant grant, FormFields fields) {
   AddClientAuth(fields);
   MH_ASSIGN_OR_RETURN(HttpResponse r, http_->PostForm(endpoints_.token_url, fields));
-  if (r.status == 200) return ParseTokenSet(r, Now());
+  if (r.status == 200) return ParseTokenResponse(r.body, Now());
   if (auto e = ParseOAuthError(r.status, r.body)) {
     return OAuthErrorToStatus(*e, endpoints_, options_.account, grant == Grant::kRefresh);
   }

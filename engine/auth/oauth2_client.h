@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/auth/http_client.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "engine/auth/http_client.h"
 
 namespace mailhoard::auth {
 
@@ -118,6 +118,19 @@ struct OAuthError {
 };
 // Parses `body`; nullopt when it is not an OAuth error object.
 std::optional<OAuthError> ParseOAuthError(long http_status, std::string_view body);
+// The pure halves of the endpoints' replies, without HTTP (fuzzed in
+// tests/fuzz/oauth_json_fuzz.cc). A 200 reply of the token endpoint, its
+// expires_in (a number or, from Microsoft's v1 endpoints, a string) taken
+// from `now` and kept within [0 s, kMaxLifetime]:
+Result<TokenSet> ParseTokenResponse(std::string_view body,
+                                    std::chrono::system_clock::time_point now);
+// A 200 reply of the device code endpoint; interval within [1 s, 1 h] and
+// expires_in within [0 s, kMaxLifetime].
+Result<DeviceAuthorization> ParseDeviceAuthorization(std::string_view body);
+// Longer than any real token or code lives; a bound so that a hostile or
+// broken reply cannot overflow the clock arithmetic.
+inline constexpr std::chrono::seconds kMaxLifetime{366 * 24 * 3600};
+
 // Plain words for an error (see the table in oauth2_client.cc). `refreshing`
 // marks the refresh grant, where invalid_grant means "sign in again".
 Status OAuthErrorToStatus(const OAuthError& e, const OAuthEndpoints& endpoints,

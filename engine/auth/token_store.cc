@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -18,7 +19,30 @@ using TimePoint = std::chrono::system_clock::time_point;
 int64_t ToUnix(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-TimePoint FromUnix(int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+// 9e9 s is the year 2255; nanosecond time points end in 2262, and seconds
+// beyond that would overflow converting to them.
+constexpr int64_t kMaxUnix = 9'000'000'000;
+TimePoint FromUnix(int64_t s) {
+  return TimePoint(std::chrono::seconds(std::clamp<int64_t>(s, 0, kMaxUnix)));
+}
+
+// A time field: absent is 0; a float (no build of ours writes one) is
+// clamped before it becomes an integer, as converting 1e300 would be
+// undefined. Anything else throws json::type_error.
+TimePoint UnixField(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return FromUnix(0);
+  if (it->is_number_float()) {
+    const double d = it->get<double>();
+    return FromUnix(d > 0 && d < static_cast<double>(kMaxUnix) ? static_cast<int64_t>(d)
+                    : d > 0                                    ? kMaxUnix
+                                                               : 0);
+  }
+  if (it->is_number_unsigned()) {
+    return FromUnix(static_cast<int64_t>(std::min<uint64_t>(it->get<uint64_t>(), kMaxUnix)));
+  }
+  return FromUnix(it->get<int64_t>());
+}
 
 std::string Errno(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + strerror(errno);
@@ -45,6 +69,31 @@ Status WriteAll(int fd, const std::string& data, const std::string& path) {
 }
 
 }  // namespace
+
+Result<StoredToken> ParseStoredToken(std::string_view data, const std::string& path) {
+  auto corrupt = [&](const std::string& why) {
+    return Status::Error(ErrorCode::kCorrupt,
+                         "token file " + path + " is damaged (" + why + "): sign in again",
+                         ErrorScope::kAccount, RetryClass::kAuth);
+  };
+  json j = json::parse(data, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return corrupt("not a JSON object");
+  StoredToken t;
+  try {
+    t.access_token = j.value("access_token", "");
+    t.expires_at = UnixField(j, "expires_at");
+    t.refresh_token = j.value("refresh_token", "");
+    t.refresh_token_obtained_at = UnixField(j, "refresh_token_obtained_at");
+    t.scopes = j.value("scopes", "");
+    t.grant = j.value("grant", "refresh_token");
+  } catch (const json::exception&) {
+    return corrupt("a field has the wrong type");
+  }
+  if (t.access_token.empty() && t.refresh_token.empty() && t.grant != "client_credentials") {
+    return corrupt("no token in it");
+  }
+  return t;
+}
 
 Result<StoredToken> TokenStore::Load() const {
   int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -84,28 +133,7 @@ Result<StoredToken> TokenStore::Load() const {
     if (data.size() > 1024 * 1024) break;
   }
   close(fd);
-  auto corrupt = [&](const std::string& why) {
-    return Status::Error(ErrorCode::kCorrupt,
-                         "token file " + path_ + " is damaged (" + why + "): sign in again",
-                         ErrorScope::kAccount, RetryClass::kAuth);
-  };
-  json j = json::parse(data, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return corrupt("not a JSON object");
-  StoredToken t;
-  try {
-    t.access_token = j.value("access_token", "");
-    t.expires_at = FromUnix(j.value("expires_at", int64_t{0}));
-    t.refresh_token = j.value("refresh_token", "");
-    t.refresh_token_obtained_at = FromUnix(j.value("refresh_token_obtained_at", int64_t{0}));
-    t.scopes = j.value("scopes", "");
-    t.grant = j.value("grant", "refresh_token");
-  } catch (const json::exception&) {
-    return corrupt("a field has the wrong type");
-  }
-  if (t.access_token.empty() && t.refresh_token.empty() && t.grant != "client_credentials") {
-    return corrupt("no token in it");
-  }
-  return t;
+  return ParseStoredToken(data, path_);
 }
 
 Status TokenStore::Save(const StoredToken& token) const {

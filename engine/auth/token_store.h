@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/auth/oauth2_client.h"
 #include "core/status.h"
+#include "engine/auth/oauth2_client.h"
 
 namespace mailhoard::auth {
 
@@ -27,6 +27,11 @@ struct StoredToken {
   // how a new access token is obtained.
   std::string grant = "refresh_token";
 };
+
+// The contents of a token file; `path` only names it in the kCorrupt error.
+// Times outside 1970..2255 are clamped (a damaged file must not overflow
+// the clock arithmetic). Fuzzed in tests/fuzz/oauth_json_fuzz.cc.
+Result<StoredToken> ParseStoredToken(std::string_view data, const std::string& path);
 
 // Steps of Save(), for fault injection: a hook returning an error makes
 // Save() stop there as a crash would (the temp file is left behind).

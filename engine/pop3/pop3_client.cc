@@ -203,7 +203,8 @@ Status Pop3Client::ReadBody(const BodySink& sink, std::string_view command) {
     if (!l.empty() && l.front() == '.') l.remove_prefix(1);
     bytes += l.size() + 2;
     if (!sink_error.ok()) continue;  // drain to the terminator
-    sink_error = sink(l.data(), l.size());
+    // Never an empty write: an empty line is only its CRLF.
+    if (!l.empty()) sink_error = sink(l.data(), l.size());
     if (sink_error.ok()) sink_error = sink("\r\n", 2);
   }
   if (options_.trace) {

@@ -79,7 +79,8 @@ struct MaildropStat {
   uint64_t bytes = 0;
 };
 
-// Receives message bytes as they arrive; an error stops the transfer.
+// Receives message bytes as they arrive, never an empty chunk; an error
+// stops the transfer.
 using BodySink = std::function<Status(const char* data, size_t len)>;
 
 class Pop3Client {

@@ -1,12 +1,42 @@
 #include "storage/index/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 
 #include "storage/index/sql_error.h"
 
 namespace mailhoard::index {
+namespace {
+
+// A path SQLite opens as a file (not ":memory:", "" for a temporary
+// database, or a "file:" URI).
+bool IsPlainFile(const std::string& path) {
+  return !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0;
+}
+
+// SQLite creates a new database 0644 (less the umask) and gives its -wal,
+// -shm and -journal files the database file's mode. The index holds every
+// header and the text of every message, so it is created owner-only first:
+// SQLite takes an empty file as a new database, and its side files follow.
+// Any failure here (no directory, no permission) is left for SQLite to
+// report in its own words.
+void CreateOwnerOnly(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) ::close(fd);
+}
+
+// An index an older build made 0644, and side files left by it: owner-only.
+void TightenMode(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) return;
+  ::chmod(path.c_str(), st.st_mode & 0700);
+}
+
+}  // namespace
 
 struct Database::CachedStatement {
   sqlite3_stmt* stmt = nullptr;
@@ -26,7 +56,10 @@ Status Database::Open(const std::string& path, const DatabaseOptions& options) {
     flags |= SQLITE_OPEN_READONLY;
   } else {
     flags |= SQLITE_OPEN_READWRITE;
-    if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
+    if (options.create_if_missing) {
+      flags |= SQLITE_OPEN_CREATE;
+      if (IsPlainFile(path)) CreateOwnerOnly(path);
+    }
   }
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -73,6 +106,11 @@ void Database::Close() {
 // written in the same transaction, so they can never disagree.
 Status Database::EnableWriteAheadLog() {
   if (read_only_) return Status::Ok();
+  // Callers come here once the file is known to be an index: only then is
+  // its mode ours to change.
+  if (IsPlainFile(path_)) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) TightenMode(path_ + suffix);
+  }
   Statement mode = GetUniqueStatement("PRAGMA journal_mode = WAL");
   if (!mode.Step()) {
     MH_RETURN_IF_ERROR(mode.status());

@@ -73,7 +73,6 @@ class BodyParser {
   // known not to be a delimiter.
   bool pending_newline_ = false;
   std::string line_;  // current line while it may be a delimiter or is a header line
-  bool line_overflow_ = false;
   std::string part_header_;
   std::string_view part_default_type_ = "text/plain";
 };

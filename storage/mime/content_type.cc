@@ -30,7 +30,10 @@ void SkipBlanksAndComments(std::string_view s, size_t& i) {
       int depth = 0;
       while (i < s.size()) {
         if (s[i] == '\\') {
-          ++i;
+          // A quoted pair; a '\' that ends the value must not carry i past
+          // the end (found by tests/fuzz/mime_scan_fuzz.cc).
+          i = std::min(i + 2, s.size());
+          continue;
         } else if (s[i] == '(') {
           ++depth;
         } else if (s[i] == ')' && --depth == 0) {

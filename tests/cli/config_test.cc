@@ -330,6 +330,63 @@ TEST_CASE("password_env takes a variable name, not its value", "[config][errors]
   CHECK(Parse(head + "password_env = \"MAIL_PW_2\"\n")->accounts[0].password.value == "MAIL_PW_2");
 }
 
+TEST_CASE("a pasted secret is not echoed in the error", "[config][errors][secrets]") {
+  const std::string head = "archive = \"/a\"\n[accounts.w]\nhost = \"h\"\nuser = \"u\"\n";
+  const std::string e = ErrorOf(head + "password_env = \"Hunter2-pasted!\"\n");
+  CHECK(e ==
+        "t.toml:5:16: accounts.w.password_env: expected the name of an environment variable "
+        "(letters, digits, '_', without '$'), got something else (not shown)");
+  CHECK_THAT(e, !Catch::Contains("Hunter2"));
+}
+
+TEST_CASE("a literal password or client secret in the config is refused, unechoed",
+          "[config][errors][secrets]") {
+  const std::string literal = "Lit3ral-S3cret";
+  const std::string account = "archive = \"/a\"\n[accounts.w]\nhost = \"h\"\nuser = \"u\"\n";
+  std::string e = ErrorOf(account + "password = \"" + literal + "\"\n");
+  CHECK(e ==
+        "t.toml:5:1: accounts.w.password: a secret is never written in the config itself; use "
+        "password_cmd (e.g. a password manager), password_file or password_env");
+
+  std::string oauth = account +
+                      "auth = \"xoauth2\"\n[accounts.w.oauth]\nclient_id = \"c\"\n"
+                      "token_url = \"https://t\"\ndevice_url = \"https://d\"\n"
+                      "scopes = [\"s\"]\nclient_secret = \"" +
+                      literal + "\"\n";
+  e = ErrorOf(oauth);
+  CHECK_THAT(e, Catch::Contains("accounts.w.oauth.client_secret: a secret is never written"));
+  CHECK_THAT(e, !Catch::Contains(literal));
+
+  const std::string report = kBase +
+                             "[report]\nsmtp_host = \"s\"\nfrom = \"a@b\"\nto = [\"c@d\"]\n"
+                             "user = \"u\"\npassword = \"" +
+                             literal + "\"\n";
+  e = ErrorOf(report);
+  CHECK_THAT(e, Catch::Contains("report.password: a secret is never written"));
+  CHECK_THAT(e, !Catch::Contains(literal));
+
+  const std::string tenant =
+      "archive = \"/a\"\n[tenants.acme]\nprovider = \"microsoft365\"\n"
+      "tenant_id = \"t\"\nclient_id = \"c\"\nclient_secret = \"" +
+      literal + "\"\nmailboxes_cmd = \"true\"\n";
+  e = ErrorOf(tenant);
+  CHECK_THAT(e, Catch::Contains("tenants.acme.client_secret: a secret is never written"));
+  CHECK_THAT(e, !Catch::Contains(literal));
+}
+
+TEST_CASE("the summary does not show a password_cmd that prints a literal", "[config][secrets]") {
+  const std::string head = "archive = \"/a\"\n[accounts.w]\nhost = \"h\"\nuser = \"u\"\n";
+  Result<Config> c = Parse(head + "password_cmd = \"printf %s 'Lit3ral-S3cret'\"\n");
+  REQUIRE(c.ok());
+  const std::string text = ConfigSummaryText(*c);
+  CHECK(text.find("password:    from command <prints a literal; not shown>") != std::string::npos);
+  CHECK(text.find("Lit3ral") == std::string::npos);
+  CHECK(ConfigSummaryJson(*c).find("Lit3ral") == std::string::npos);
+  c = Parse(head + "password_cmd = \"pass show mail/w\"\n");
+  REQUIRE(c.ok());
+  CHECK(ConfigSummaryText(*c).find("from command `pass show mail/w`") != std::string::npos);
+}
+
 TEST_CASE("account names are restricted to a safe charset", "[config][errors]") {
   for (const char* bad : {"\"my work\"", "\"../x\"", "\".hidden\"", "\"a/b\"", "\"\""}) {
     INFO(bad);

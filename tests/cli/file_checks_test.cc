@@ -67,5 +67,35 @@ TEST_CASE("a password_env variable that is not set here is warned about", "[file
   CHECK(w[0].find("Environment=") != std::string::npos);
 }
 
+TEST_CASE("a command that only prints a literal is a secret in the config", "[file_checks]") {
+  CHECK(PrintsLiteral("echo hunter2"));
+  CHECK(PrintsLiteral("  printf %s 'hunter2'"));
+  CHECK(PrintsLiteral("/bin/echo -n hunter2"));
+  CHECK_FALSE(PrintsLiteral("pass show mail/work"));
+  CHECK_FALSE(PrintsLiteral("echo $(pass show x)"));
+  CHECK_FALSE(PrintsLiteral("printf '%s' \"$PW\""));
+  CHECK_FALSE(PrintsLiteral("echo x; cat /run/secret"));
+  CHECK_FALSE(PrintsLiteral("cat /run/secret | head -1"));
+  CHECK_FALSE(PrintsLiteral("echoes hunter2"));
+  CHECK_FALSE(PrintsLiteral(""));
+
+  Config c;
+  AccountConfig a;
+  a.name = "work";
+  a.password = {SecretSource::Kind::kCommand, "printf %s 'Lit3ral'", "accounts.work.password_cmd"};
+  c.accounts.push_back(a);
+  ReportConfig report;
+  report.password = {SecretSource::Kind::kCommand, "echo Lit3ral", "report.password_cmd"};
+  c.report = report;
+  std::vector<std::string> w = CheckReferencedFiles(c);
+  REQUIRE(w.size() == 2);
+  CHECK(w[0] ==
+        "accounts.work.password_cmd: the command only prints text written here, so the secret is "
+        "in the config file; ask a password manager instead (e.g. `pass show ...`), or use "
+        "accounts.work.password_file or accounts.work.password_env");
+  CHECK(w[1].rfind("report.password_cmd: the command only prints", 0) == 0);
+  for (const std::string& m : w) CHECK(m.find("Lit3ral") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace mailhoard::cli

@@ -7,8 +7,8 @@
 
 #include "engine/auth/oauth2_client.h"
 #include "engine/auth/token_store.h"
-#include "tests/engine/auth/test_util.h"
 #include "tests/core/fake_clock.h"
+#include "tests/engine/auth/test_util.h"
 
 namespace mailhoard::auth {
 namespace {
@@ -311,6 +311,35 @@ TEST_CASE("device flow polling stops when cancelled") {
   REQUIRE(http->requests.size() == 1);
   CHECK(http->requests[0].Field("grant_type") == "urn:ietf:params:oauth:grant-type:device_code");
   CHECK(http->requests[0].Field("device_code") == "dc");
+}
+
+TEST_CASE("token and device replies keep their lifetimes within bounds") {
+  // Seconds this large once overflowed converting to the clock's nanoseconds.
+  const auto now = std::chrono::system_clock::time_point(1'800'000'000s);
+  auto t = ParseTokenResponse(R"({"access_token":"a","expires_in":9223372036854775807})", now);
+  REQUIRE(t.ok());
+  CHECK(t->expires_at == now + kMaxLifetime);
+  t = ParseTokenResponse(R"({"access_token":"a","expires_in":"-30"})", now);
+  REQUIRE(t.ok());
+  CHECK(t->expires_at == now);
+  t = ParseTokenResponse(R"({"access_token":"a","expires_in":"3599"})", now);  // v1 endpoints
+  REQUIRE(t.ok());
+  CHECK(t->expires_at == now + 3599s);
+  CHECK(ParseTokenResponse(R"({"expires_in":1})", now).status().code() == ErrorCode::kProtocol);
+  CHECK(ParseTokenResponse("[1]", now).status().code() == ErrorCode::kProtocol);
+
+  auto d = ParseDeviceAuthorization(
+      R"({"device_code":"dc","user_code":"U","verification_uri":"https://v",)"
+      R"("interval":9223372036854775807,"expires_in":9223372036854775807})");
+  REQUIRE(d.ok());
+  CHECK(d->interval == std::chrono::hours(1));
+  CHECK(d->expires_in == kMaxLifetime);
+  CHECK(d->message == "To sign in, open https://v and enter the code U");
+  d = ParseDeviceAuthorization(
+      R"({"device_code":"dc","user_code":"U","verification_url":"https://g","interval":-4})");
+  REQUIRE(d.ok());
+  CHECK(d->interval == 1s);
+  CHECK(d->verification_uri == "https://g");
 }
 
 TEST_CASE("static token source") {

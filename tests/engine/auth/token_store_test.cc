@@ -261,5 +261,24 @@ TEST_CASE("a damaged token in the new place stops the move and touches nothing")
   CHECK(ReadFile(target) == "not json");
 }
 
+TEST_CASE("a token file with out-of-range times is clamped, not overflowed") {
+  const auto max = std::chrono::system_clock::time_point(std::chrono::seconds(9'000'000'000));
+  for (const char* when : {"9223372036854775807", "1e300", "18446744073709551615"}) {
+    INFO(when);
+    auto t = ParseStoredToken(std::string(R"({"access_token":"a","expires_at":)") + when +
+                                  R"(,"refresh_token_obtained_at":-1e300})",
+                              "/t.json");
+    REQUIRE(t.ok());
+    CHECK(t->expires_at == max);
+    CHECK(t->refresh_token_obtained_at == std::chrono::system_clock::time_point{});
+  }
+  auto t = ParseStoredToken(R"({"access_token":"a","expires_at":1800000000.5})", "/t.json");
+  REQUIRE(t.ok());
+  CHECK(t->expires_at == std::chrono::system_clock::time_point(1'800'000'000s));
+  auto bad = ParseStoredToken(R"({"access_token":"a","expires_at":"soon"})", "/t.json");
+  CHECK(bad.status().code() == ErrorCode::kCorrupt);
+  CHECK(bad.status().message().find("/t.json") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace mailhoard::auth

@@ -51,6 +51,24 @@ TEST_CASE("RETR removes dot-stuffing, in every split of the server's bytes") {
   }
 }
 
+TEST_CASE("RETR never hands the sink an empty write (an empty line is just its CRLF)") {
+  // Found by tests/fuzz/pop3_reply_fuzz.cc: the header/body separator and
+  // any empty body line gave the sink a zero-length chunk.
+  auto s = ConnectScripted(
+      With("", {Client("RETR 1\r\n"), Server("+OK\r\nSubject: x\r\n\r\n\r\nbody\r\n.\r\n")}));
+  REQUIRE(s.client);
+  std::string got;
+  size_t empty_writes = 0;
+  Status st = s.client->Retr(1, [&](const char* d, size_t len) {
+    empty_writes += len == 0;
+    got.append(d, len);
+    return Status::Ok();
+  });
+  CHECK(st.ok());
+  CHECK(got == "Subject: x\r\n\r\n\r\nbody\r\n");
+  CHECK(empty_writes == 0);
+}
+
 TEST_CASE("an endless line in RETR is a clear protocol error, memory stays bounded") {
   std::string endless = "+OK\r\nSubject: x\r\n" + std::string(64 * 1024, 'A');
   auto s = ConnectScripted(With("", {Client("RETR 1\r\n"), Server(endless), Eof()}), Small());

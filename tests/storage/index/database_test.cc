@@ -1,6 +1,7 @@
 #include "storage/index/database.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 
@@ -194,6 +195,66 @@ TEST_CASE("Opening in a missing directory names the path", "[index][database]") 
   CHECK(s.code() == ErrorCode::kIo);
   CHECK_THAT(s.message(), Catch::Contains(path));
   CHECK_FALSE(db.is_open());
+}
+
+unsigned FileMode(const std::string& path) {
+  struct stat st {};
+  REQUIRE(stat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+// The usual umask: without our own care SQLite would make every file 0644.
+struct Umask022 {
+  Umask022() : old(umask(022)) {}
+  ~Umask022() { umask(old); }
+  mode_t old;
+};
+
+TEST_CASE("a new index and its -wal and -shm files are owner-only", "[index][database]") {
+  Umask022 mask;
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  Database db;
+  REQUIRE(db.Open(path, {}).ok());
+  REQUIRE(db.EnableWriteAheadLog().ok());
+  REQUIRE(db.Execute("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)").ok());
+  CHECK(FileMode(path) == 0600);
+  CHECK(FileMode(path + "-wal") == 0600);
+  CHECK(FileMode(path + "-shm") == 0600);
+}
+
+TEST_CASE("an index an older build left 0644 becomes owner-only once opened for writing",
+          "[index][database]") {
+  Umask022 mask;
+  TempDir dir;
+  const std::string path = dir.File("index.db");
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "CREATE TABLE t (a INTEGER)", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  REQUIRE(FileMode(path) == 0644);
+  {
+    // Opening alone changes nothing: the file may not be an index at all.
+    Database db;
+    REQUIRE(db.Open(path, {}).ok());
+    CHECK(FileMode(path) == 0644);
+    REQUIRE(db.EnableWriteAheadLog().ok());
+    CHECK(FileMode(path) == 0600);
+  }
+  {
+    Database reader;
+    REQUIRE(reader.Open(path, {.read_only = true}).ok());
+    CHECK(FileMode(path) == 0600);
+  }
+}
+
+TEST_CASE("an in-memory database is opened as before", "[index][database]") {
+  Database db;
+  REQUIRE(db.Open(":memory:", {}).ok());
+  CHECK(db.Execute("CREATE TABLE t (a INTEGER)").ok());
 }
 
 }  // namespace

@@ -36,6 +36,28 @@ bool IsDir(const std::string& p) {
   return fs::is_directory(p, ec);
 }
 
+TEST_CASE("folders and messages are owner-only whatever the umask allows", "[maildir]") {
+  const mode_t old_mask = umask(022);
+  TempDir dir;
+  const std::string root = dir.path() + "/acct";
+  Maildir md(&Posix(), root);
+  FolderPathMapper nested(Layout::kNested);
+  REQUIRE(md.EnsureFolder(*nested.CanonicalPath("Work/2024", '/')).ok());
+  const std::string name = Deliver(md, "Work/2024", 7, "Subject: private\r\n\r\nmail\r\n");
+  umask(old_mask);
+  auto mode = [](const std::string& p) {
+    struct stat st {};
+    REQUIRE(stat(p.c_str(), &st) == 0);
+    return static_cast<unsigned>(st.st_mode & 0777);
+  };
+  CHECK(mode(root + "/Work/2024/cur/" + name) == 0600);
+  for (const char* d :
+       {"", "/Work", "/Work/2024", "/Work/2024/cur", "/Work/2024/new", "/Work/2024/tmp"}) {
+    INFO(d);
+    CHECK(mode(root + d) == 0700);
+  }
+}
+
 TEST_CASE("EnsureFolder builds both layouts and is idempotent", "[maildir]") {
   TempDir dir;
   std::string root = dir.path() + "/deep/acct";

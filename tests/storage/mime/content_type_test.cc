@@ -71,6 +71,12 @@ TEST_CASE("Parameter parsing is bounded and never fails", "[mime][content-type]"
   CHECK(ParseContentType("text/plain; x=\"unterminated").params.Get("x") == "unterminated");
   CHECK(ParseContentType("text/plain; ; ;= ; novalue; a=b").params.Get("a") == "b");
   CHECK(ParseContentType(std::string(100000, ';')).Is("text", "plain"));
+  // An unterminated comment ending in a backslash once ran past the end of
+  // the value and threw out of the scanner (tests/fuzz/mime_scan_fuzz.cc).
+  CHECK(ParseContentType("multipart/alternative;(\\").Is("multipart", "alternative"));
+  CHECK(ParseContentType("text/plain; (a\\").params.size() == 0);
+  CHECK(ParseContentType("text/plain; (a\\) b=c").params.Get("b") == std::nullopt);
+  CHECK(ParseContentType("text/plain; (a\\)) b=c").params.Get("b") == "c");
 }
 
 }  // namespace
