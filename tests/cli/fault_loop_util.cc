@@ -135,8 +135,9 @@ size_t ClientHandshakeEnd(const std::string& up, size_t from) {
 }
 
 // Where IMAP position `cut` of `down` lies: in a literal, or in which kind of
-// line. Literals ("{n}" or "{n+}" at a line's end) are skipped, not scanned.
-std::string ImapLineKind(const std::string& down, size_t cut) {
+// line (a tagged line's tag in *tag). Literals ("{n}" or "{n+}" at a line's
+// end) are skipped, not scanned.
+std::string ImapLineKind(const std::string& down, size_t cut, std::string* tag) {
   size_t at = 0;
   bool first = true;
   std::string kind;
@@ -147,7 +148,10 @@ std::string ImapLineKind(const std::string& down, size_t cut) {
                                   : c == '*' ? "untagged"
                                   : c == '+' ? "continuation"
                                              : "tagged";
-    if (kind.empty()) kind = line_kind;  // a literal continues its line's kind
+    if (kind.empty()) {
+      kind = line_kind;  // a literal continues its line's kind
+      *tag = down.substr(at, down.find(' ', at) - at);
+    }
     if (nl == std::string::npos || nl + 2 > cut) return kind;
     first = false;
     size_t brace = down.rfind('{', nl);
@@ -212,15 +216,26 @@ std::string FaultSite(const ProxyRecord& r, ProxyDirection direction, bool pop3)
     size_t line_start = r.up.rfind("\r\n", cut ? cut - 1 : 0);
     line_start = line_start == std::string::npos || cut < 2 ? 0 : line_start + 2;
     std::string v = Verb(r.up.substr(line_start, cut - line_start), pop3);
-    if (v == "SASL" && (verb == "AUTHENTICATE" || verb == "SASL")) v = "AUTHENTICATE";
+    // One token so far: a SASL response line, or a command cut in its tag.
+    if (v == "SASL") v = verb == "AUTHENTICATE" || verb == "SASL" ? "AUTHENTICATE" : "tag";
+    if (pop3) {
+      // A verb cut short ("PA", "D") is the command it starts.
+      static const char* const kPop3Verbs[] = {"USER", "PASS", "STLS", "CAPA", "UIDL",
+                                               "LIST", "STAT", "RETR", "DELE", "QUIT",
+                                               "AUTH", "APOP", "TOP",  "NOOP", "RSET"};
+      if (v.empty()) return "client:line-start";
+      for (const char* known : kPop3Verbs) {
+        if (std::string(known).rfind(v, 0) == 0) return "client:" + std::string(known);
+      }
+    }
     return "client:" + (v.empty() ? std::string("?") : v);
   }
   if (verb.empty()) return "greeting";
-  if (verb == "LOGIN" || verb == "AUTHENTICATE" || verb == "USER" || verb == "PASS" ||
-      verb == "AUTH" || verb == "APOP" || verb == "SASL") {
-    return "login";
-  }
-  if (verb == "COMPRESS") return "compress";
+  auto login = [](const std::string& v) {
+    return v == "LOGIN" || v == "AUTHENTICATE" || v == "USER" || v == "PASS" || v == "AUTH" ||
+           v == "APOP" || v == "SASL";
+  };
+  if (pop3 && login(verb)) return "login";
   if (pop3) {
     // A multi-line answer: past its first line is the body.
     auto [u1, start] = MarkAt(r, false, cmd_end);
@@ -237,7 +252,18 @@ std::string FaultSite(const ProxyRecord& r, ProxyDirection direction, bool pop3)
     }
     return lower + "-response";
   }
-  return ImapLineKind(r.down, cut);
+  // The client pipelines (ID, ENABLE, LIST go out behind AUTHENTICATE): a
+  // tagged line answers the command with its tag, not the last one sent.
+  std::string tag;
+  const std::string kind = ImapLineKind(r.down, cut, &tag);
+  if (kind == "tagged") {
+    for (auto [b, e] : Lines(r.up, 0, up_at)) {
+      if (r.up.compare(b, tag.size() + 1, tag + " ") == 0)
+        verb = Verb(r.up.substr(b, e - b), false);
+    }
+  }
+  if (login(verb)) return "login";
+  return kind;
 }
 
 std::vector<std::string> ArchivedMessages(const CliHarness& h, std::string* error) {
@@ -263,14 +289,15 @@ std::vector<std::string> ArchivedMessages(const CliHarness& h, std::string* erro
   return out;
 }
 
-std::vector<std::string> ServerMessages(CliHarness& h) {
+std::vector<std::string> ServerMessages(CliHarness& h, std::vector<std::string> folders) {
+  if (folders.empty()) folders = h.server().Folders(h.user().name);
   std::vector<std::string> out;
   // Dovecot's pop3 process may still be renaming files (new/ to cur/) just
   // after a client went away; a message then reads as empty. Retry.
   mailhoard::testing::WaitUntil(
       [&] {
         out.clear();
-        for (const std::string& folder : h.server().Folders(h.user().name)) {
+        for (const std::string& folder : folders) {
           for (auto& m : h.server().Messages(h.user().name, folder)) {
             out.push_back(std::move(m.bytes));
           }
@@ -367,6 +394,24 @@ BoundedRun WaitBounded(const CliHarness& h, pid_t pid, std::chrono::milliseconds
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.err = ReadFileOrEmpty(h.dir() / "bg.err");
   return r;
+}
+
+std::string Printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 std::string FaultMail(const std::string& id, size_t size) {

@@ -51,8 +51,9 @@ std::string FaultSite(const mailhoard::testing::ProxyRecord& r,
 // read from the archive; empty before the index exists.
 std::vector<std::string> ArchivedMessages(const CliHarness& h, std::string* error);
 
-// Every message of the user's folders on the server, as FETCH BODY[] gives it.
-std::vector<std::string> ServerMessages(CliHarness& h);
+// Every message of the user's `folders` (empty: all) on the server, as FETCH
+// BODY[] gives it.
+std::vector<std::string> ServerMessages(CliHarness& h, std::vector<std::string> folders = {});
 
 struct ArchiveDamage {
   size_t duplicated = 0;  // rows whose bytes another row has too
@@ -85,6 +86,9 @@ struct BoundedRun {
 BoundedRun WaitBounded(const CliHarness& h, pid_t pid, std::chrono::milliseconds limit);
 // Whether child `pid` has exited (a zombie until reaped).
 bool ChildExited(pid_t pid);
+
+// `s` with CR, LF and other control bytes escaped, for a trace line.
+std::string Printable(const std::string& s);
 
 // A message of roughly `size` bytes (CRLF) with the id in its Message-ID and
 // lines that test framing: a leading dot (POP3 dot-stuffing), a lone ".", a
