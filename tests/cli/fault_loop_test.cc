@@ -132,7 +132,7 @@ constexpr CutPlan kImapPlans[] = {
 constexpr CutPlan kPop3Plans[] = {
     {"none", false, kDown, 1, 150},    {"starttls", false, kDown, 1, 3000},
     {"none", false, kDown, 1, 1500},   {"none", false, kDown, 1, 0},
-    {"starttls", false, kDown, 1, 0},  {"none", false, kUp, 1, 200},
+    {"starttls", false, kDown, 1, 0},  {"none", false, kUp, 1, 80},
     {"starttls", false, kUp, 1, 1200},
 };
 

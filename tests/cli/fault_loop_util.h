@@ -51,8 +51,8 @@ std::string FaultSite(const mailhoard::testing::ProxyRecord& r,
 // read from the archive; empty before the index exists.
 std::vector<std::string> ArchivedMessages(const CliHarness& h, std::string* error);
 
-// Every message of the user's `folders` (empty: all) on the server, as FETCH
-// BODY[] gives it.
+// Every message of the user's `folders` (empty: all) on the server, byte for
+// byte as Dovecot stores it (DovecotServer::Messages).
 std::vector<std::string> ServerMessages(CliHarness& h, std::vector<std::string> folders = {});
 
 struct ArchiveDamage {
