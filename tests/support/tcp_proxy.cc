@@ -66,9 +66,10 @@ class DelayedPipe {
         struck = true;
       }
       total += take;
+      // Counted before the last bytes go out: whoever sees them may check.
+      if (struck) Strike();
       Forward(std::string(buf, take));
       if (!struck) continue;
-      Strike();
       if (fault_.kind == ProxyFault::kCut) break;
       std::string rest(buf + take, static_cast<size_t>(n) - take);
       if (fault_.kind == ProxyFault::kStall) {

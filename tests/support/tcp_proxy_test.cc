@@ -108,7 +108,9 @@ TEST_CASE("TcpProxy cuts after N client bytes and records both directions") {
   REQUIRE(records.size() == 1);
   CHECK(records[0].up == "abc");
   CHECK(records[0].faulted);
-  CHECK(records[0].down.rfind("hello\n", 0) == 0);
+  // How much of the greeting and the echo got down before the cut is a race;
+  // what did is recorded.
+  CHECK(std::string("hello\nabc").rfind(records[0].down, 0) == 0);
 }
 
 TEST_CASE("TcpProxy stalls after N server bytes and lets go when the client does") {
