@@ -21,7 +21,7 @@ constexpr std::string_view kAccountKeys[] = {"provider",      "protocol",
                                              "durability",    "line_endings",
                                              "dedupe",        "folders",
                                              "compress",      "oauth",
-                                             "push"};
+                                             "push",          "timeout"};
 constexpr std::string_view kOverrideKeys[] = {
     "host",       "port",         "policy", "delete_after_days", "connections", "layout",
     "durability", "line_endings", "dedupe", "folders",           "compress"};
@@ -460,6 +460,9 @@ static Result<AccountConfig> ParseAccountKeys(const std::string& name, const Tab
   MH_RETURN_IF_ERROR(r.ReadEnum<LineEndings>("line_endings", kLineEndingNames, &a.line_endings));
   MH_RETURN_IF_ERROR(r.ReadBool("dedupe", &a.dedupe));
   MH_RETURN_IF_ERROR(r.ReadEnum<Compress>("compress", kCompressNames, &a.compress));
+  int64_t timeout = a.timeout.count();
+  MH_RETURN_IF_ERROR(r.ReadInt("timeout", 1, 3600, &timeout));
+  a.timeout = std::chrono::seconds(timeout);
   if (a.compress != Compress::kAuto && a.protocol == Protocol::kPop3) {
     return r.ValueError("compress", "only applies to imap (pop3 has no compression)");
   }

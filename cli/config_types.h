@@ -5,6 +5,7 @@
 // ParseConfig(); docs/config.md documents each key.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -100,6 +101,9 @@ struct AccountConfig {
   LineEndings line_endings = LineEndings::kCrlf;
   bool dedupe = false;
   Compress compress = Compress::kAuto;  // IMAP only
+  // A connect, handshake step, read or write that makes no progress this
+  // long fails the attempt (the server went silent).
+  std::chrono::seconds timeout{60};
   FolderSelection folders;
   PushRules push;
   std::optional<OAuthConfig> oauth;  // set iff auth is xoauth2/oauthbearer

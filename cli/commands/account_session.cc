@@ -1,5 +1,6 @@
 #include "cli/commands/account_session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -110,6 +111,8 @@ net::ConnectOptions ConnectOptionsFor(const AccountConfig& account) {
   c.tls_options.verify = account.tls_verify;
   c.tls_options.ca_file = account.tls_ca_file;
   c.tls_options.fingerprint = account.tls_fingerprint;
+  c.io_timeout = account.timeout;
+  c.connect_timeout = std::min<std::chrono::milliseconds>(c.connect_timeout, account.timeout);
   return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -31,6 +32,23 @@ Status WaitForFd(int fd, short events, std::chrono::milliseconds timeout, std::s
     if (errno == EINTR) continue;
     return NetworkError(std::string(what) + ": poll: " + ErrnoString(errno));
   }
+}
+
+Status WaitForFdWithin(int fd, short events, std::chrono::milliseconds timeout,
+                       std::chrono::milliseconds* budget, std::string_view what) {
+  if (budget == nullptr) return WaitForFd(fd, events, timeout, what);
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const bool budget_first = *budget < timeout;
+  const auto wait = std::max(std::chrono::milliseconds(0), std::min(timeout, *budget));
+  Status s = WaitForFd(fd, events, wait, what);
+  *budget -= std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  if (s.code() == ErrorCode::kTimeout && budget_first) {
+    return TimeoutError(std::string(what) + ": timed out: fewer than " +
+                        std::to_string(kTrickleBytes) + " bytes in " +
+                        std::to_string(timeout.count()) + " ms (the server sends too slowly)");
+  }
+  return s;
 }
 
 }  // namespace mailhoard::net

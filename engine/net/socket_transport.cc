@@ -121,7 +121,7 @@ std::unique_ptr<SocketTransport> SocketTransport::Adopt(int fd, Endpoint endpoin
 }
 
 SocketTransport::SocketTransport(int fd, Endpoint endpoint, std::chrono::milliseconds io_timeout)
-    : fd_(fd), endpoint_(std::move(endpoint)), io_timeout_(io_timeout) {}
+    : fd_(fd), endpoint_(std::move(endpoint)), io_timeout_(io_timeout), read_budget_(io_timeout) {}
 
 SocketTransport::~SocketTransport() { Close(); }
 
@@ -132,12 +132,17 @@ Status SocketTransport::Closed() const {
 Result<size_t> SocketTransport::Read(char* buf, size_t len) {
   if (fd_ < 0) return Closed();
   if (len == 0) return InvalidArgument("Read into an empty buffer would look like EOF");
-  if (tls_) return tls_->Read(buf, len, io_timeout_);
-  return RawRead(buf, len);
+  Result<size_t> n = tls_ ? tls_->Read(buf, len, io_timeout_, &read_budget_) : RawRead(buf, len);
+  if (n.ok()) {
+    budget_bytes_ += *n;
+    if (budget_bytes_ >= kTrickleBytes) RenewReadBudget();
+  }
+  return n;
 }
 
 Status SocketTransport::Write(std::string_view data) {
   if (fd_ < 0) return Closed();
+  RenewReadBudget();  // a new request: its answer gets a budget of its own
   if (tls_) return tls_->Write(data, io_timeout_);
   return RawWrite(data);
 }
@@ -150,7 +155,7 @@ Result<size_t> SocketTransport::RawRead(char* buf, size_t len) {
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK)
       return NetworkError(what + ": " + ErrnoString(errno));
-    MH_RETURN_IF_ERROR(WaitForFd(fd_, POLLIN, io_timeout_, what));
+    MH_RETURN_IF_ERROR(WaitForFdWithin(fd_, POLLIN, io_timeout_, &read_budget_, what));
   }
 }
 

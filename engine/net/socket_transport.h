@@ -2,8 +2,11 @@
 //
 // The descriptor is non-blocking; every read, write and handshake step waits
 // with poll() for at most io_timeout, so a silent server can never hang a
-// sync run. Writes use MSG_NOSIGNAL (also under TLS, through our own BIO), so
-// a peer that resets the connection yields an error, not SIGPIPE.
+// sync run. Nor can a trickling one: after each Write (a request) and after
+// every kTrickleBytes received, reads get io_timeout of waiting in all for
+// the next kTrickleBytes (fd_wait.h); a reply that is complete sooner, however
+// long the server thought first, is never cut. Writes use MSG_NOSIGNAL (also under TLS, through our
+// own BIO), so a peer that resets the connection yields an error, not SIGPIPE.
 #pragma once
 
 #include <chrono>
@@ -47,7 +50,10 @@ class SocketTransport : public Transport {
 
   int fd() const { return fd_; }
   std::chrono::milliseconds io_timeout() const { return io_timeout_; }
-  void set_io_timeout(std::chrono::milliseconds t) { io_timeout_ = t; }
+  void set_io_timeout(std::chrono::milliseconds t) {
+    io_timeout_ = t;
+    RenewReadBudget();
+  }
   // The TLS session after StartTls() (protocol, cipher, peer fingerprint).
   const TlsSession* tls() const { return tls_.get(); }
 
@@ -56,10 +62,16 @@ class SocketTransport : public Transport {
   Result<size_t> RawRead(char* buf, size_t len);
   Status RawWrite(std::string_view data);
   Status Closed() const;
+  void RenewReadBudget() {
+    read_budget_ = io_timeout_;
+    budget_bytes_ = 0;
+  }
 
   int fd_ = -1;
   Endpoint endpoint_;
   std::chrono::milliseconds io_timeout_;
+  std::chrono::milliseconds read_budget_;  // waiting the reads may still do
+  size_t budget_bytes_ = 0;                // received since the budget was renewed
   std::unique_ptr<TlsSession> tls_;
 };
 

@@ -239,11 +239,11 @@ struct TlsSession::Impl {
 
   // After WANT_READ / WANT_WRITE: poll for what OpenSSL asked for.
   Status Wait(int rc, const std::string& what, std::chrono::milliseconds timeout, bool handshake,
-              bool writing, bool* retry) {
+              bool writing, bool* retry, std::chrono::milliseconds* budget = nullptr) {
     int err = SSL_get_error(ssl.get(), rc);
     *retry = true;
-    if (err == SSL_ERROR_WANT_READ) return WaitForFd(bio.fd, POLLIN, timeout, what);
-    if (err == SSL_ERROR_WANT_WRITE) return WaitForFd(bio.fd, POLLOUT, timeout, what);
+    if (err == SSL_ERROR_WANT_READ) return WaitForFdWithin(bio.fd, POLLIN, timeout, budget, what);
+    if (err == SSL_ERROR_WANT_WRITE) return WaitForFdWithin(bio.fd, POLLOUT, timeout, budget, what);
     *retry = false;
     return Failure(rc, what, handshake, writing);
   }
@@ -315,13 +315,14 @@ Result<std::unique_ptr<TlsSession>> TlsSession::Handshake(int fd, const TlsOptio
   BIO_set_init(bio, 1);
   SSL_set_bio(ssl, bio, bio);  // one reference, owned by ssl from here
 
+  std::chrono::milliseconds budget = io_timeout;
   for (;;) {
     ERR_clear_error();
     int rc = SSL_connect(ssl);
     if (rc == 1) break;
     bool retry = false;
     MH_RETURN_IF_ERROR(
-        impl->Wait(rc, what, io_timeout, /*handshake=*/true, /*writing=*/false, &retry));
+        impl->Wait(rc, what, io_timeout, /*handshake=*/true, /*writing=*/false, &retry, &budget));
   }
 
   auto session = std::unique_ptr<TlsSession>(new TlsSession(std::move(impl)));
@@ -337,7 +338,8 @@ Result<std::unique_ptr<TlsSession>> TlsSession::Handshake(int fd, const TlsOptio
   return session;
 }
 
-Result<size_t> TlsSession::Read(char* buf, size_t len, std::chrono::milliseconds io_timeout) {
+Result<size_t> TlsSession::Read(char* buf, size_t len, std::chrono::milliseconds io_timeout,
+                                std::chrono::milliseconds* read_budget) {
   const std::string what = "reading from " + impl_->describe;
   if (impl_->fatal) return NetworkError(what + ": TLS session failed earlier");
   for (;;) {
@@ -348,7 +350,8 @@ Result<size_t> TlsSession::Read(char* buf, size_t len, std::chrono::milliseconds
     int err = SSL_get_error(impl_->ssl.get(), rc);
     if (err == SSL_ERROR_ZERO_RETURN) return size_t{0};  // close_notify
     bool retry = false;
-    Status s = impl_->Wait(rc, what, io_timeout, /*handshake=*/false, /*writing=*/false, &retry);
+    Status s = impl_->Wait(rc, what, io_timeout, /*handshake=*/false, /*writing=*/false, &retry,
+                           read_budget);
     if (!s.ok()) {
       // EOF without close_notify: many servers (and middleboxes) skip it.
       // The protocols above are self-delimiting (IMAP tagged responses and

@@ -21,7 +21,8 @@ class TlsSession {
  public:
   // Runs the handshake on `fd` (connected, non-blocking; not owned).
   // `server_name` is the SNI / verified name; `describe` is "host:port" for
-  // messages. Each handshake step may take up to io_timeout.
+  // messages. Each handshake step may take up to io_timeout, and the whole
+  // handshake io_timeout of waiting (a trickling server ends there too).
   static Result<std::unique_ptr<TlsSession>> Handshake(int fd, const TlsOptions& options,
                                                        const std::string& server_name,
                                                        const std::string& describe,
@@ -31,7 +32,9 @@ class TlsSession {
   TlsSession& operator=(const TlsSession&) = delete;
 
   // As Transport::Read / Write; a close_notify from the server reads as 0.
-  Result<size_t> Read(char* buf, size_t len, std::chrono::milliseconds io_timeout);
+  // Read's waits also spend from *read_budget when given (fd_wait.h).
+  Result<size_t> Read(char* buf, size_t len, std::chrono::milliseconds io_timeout,
+                      std::chrono::milliseconds* read_budget = nullptr);
   Status Write(std::string_view data, std::chrono::milliseconds io_timeout);
   // Sends close_notify without waiting for the peer's (RFC 8446 §6.1 allows
   // closing the read side at once). Skipped after a fatal error.

@@ -34,9 +34,9 @@ void CliHarness::WriteConfig(uint16_t port, const std::string& extra_account_key
                      "port = " +
                      std::to_string(port ? port : server_.imap_port()) +
                      "\n"
-                     "tls = \"starttls\"\n"
-                     "tls_ca_file = \"" +
-                     server_.ca_file() + "\"\nuser = \"" + user_.name +
+                     "tls = \"" +
+                     tls_ + "\"\n" + (tls_ == "none" ? "allow_plaintext = true\n" : "") +
+                     "tls_ca_file = \"" + server_.ca_file() + "\"\nuser = \"" + user_.name +
                      "\"\n"
                      "password_env = \"MH_TEST_PW\"\n" +
                      extra_account_keys;

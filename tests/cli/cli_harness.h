@@ -24,6 +24,9 @@ class CliHarness {
 
   // Rewrites the config: the account "t" on `port` with the extra keys.
   void WriteConfig(uint16_t port, const std::string& extra_account_keys = "");
+  // The `tls` key WriteConfig writes from now on: "starttls" (the default)
+  // or "none" (with allow_plaintext, so a proxy can see the protocol).
+  void SetTls(const std::string& mode) { tls_ = mode; }
 
   mailhoard::testing::CommandResult Run(const std::vector<std::string>& args) const;
   // Starts `mailhoard args...` in the background (stdout/stderr to files in
@@ -50,6 +53,7 @@ class CliHarness {
   mailhoard::testing::TestUser user_;
   TempDir dir_;
   std::string config_;
+  std::string tls_ = "starttls";
 };
 
 std::string ReadFileOrEmpty(const std::string& path);

@@ -452,6 +452,15 @@ TEST_CASE("policy and pop3 constraints", "[config][errors]") {
             .find("two folders renamed to \"X\"") != std::string::npos);
 }
 
+TEST_CASE("timeout: seconds a silent server is waited for, 1 to 3600", "[config]") {
+  CHECK(Parse(kBase)->accounts[0].timeout == std::chrono::seconds(60));
+  CHECK(Parse(kBase + "timeout = 5\n")->accounts[0].timeout == std::chrono::seconds(5));
+  CHECK(Parse(kBase + "protocol = \"pop3\"\ntimeout = 2\n")->accounts[0].timeout ==
+        std::chrono::seconds(2));
+  CHECK(ErrorOf(kBase + "timeout = 0\n").find("accounts.work.timeout") != std::string::npos);
+  CHECK(ErrorOf(kBase + "timeout = \"5s\"\n").find("accounts.work.timeout") != std::string::npos);
+}
+
 TEST_CASE("every truncation of the example is parsed or rejected cleanly", "[config]") {
   // Ninja's habit: a config cut at any byte must give a located error or a
   // valid config, never a crash, an exception or an unlocated message.

@@ -87,7 +87,7 @@ Status Connection::Fill() {
   auto n = transport_->Read(buf, sizeof buf);
   if (!n.ok()) {
     // A timeout in IDLE is not fatal; anything else loses the stream.
-    if (n.status().code() != ErrorCode::kTimeout) Break(n.status());
+    if (n.status().code() != ErrorCode::kTimeout || !timeout_expected_) Break(n.status());
     return n.status();
   }
   if (*n == 0) {

@@ -88,6 +88,11 @@ class Connection {
   // normal read); false if the transport is not a socket.
   bool SetReadTimeout(std::chrono::milliseconds timeout);
   std::chrono::milliseconds read_timeout() const;
+  // While set (IDLE), a read timeout is an answer and the connection stays
+  // usable. Otherwise it breaks the connection: the server went silent
+  // mid-response (or mid-literal), and a retry must reconnect rather than
+  // send its next command into the same dead or half-read stream.
+  void set_timeout_expected(bool expected) { timeout_expected_ = expected; }
 
   // The last untagged BYE, if any (its status says throttled or shutdown).
   const Status& bye() const { return bye_; }
@@ -124,6 +129,7 @@ class Connection {
   Status broken_;
   bool deflate_ = false;
   bool eof_ = false;
+  bool timeout_expected_ = false;
 };
 
 }  // namespace mailhoard::imap

@@ -9,14 +9,17 @@
 namespace mailhoard::imap {
 namespace {
 
-// Restores the normal read timeout however Idle returns.
+// Restores the normal read timeout however Idle returns; meanwhile a
+// timeout is the end of the wait, not of the connection.
 class TimeoutScope {
  public:
   TimeoutScope(Connection& conn, std::chrono::milliseconds t)
       : conn_(conn), saved_(conn.read_timeout()) {
     active_ = conn_.SetReadTimeout(t);
+    conn_.set_timeout_expected(true);
   }
   ~TimeoutScope() {
+    conn_.set_timeout_expected(false);
     if (active_) conn_.SetReadTimeout(saved_);
   }
   TimeoutScope(const TimeoutScope&) = delete;

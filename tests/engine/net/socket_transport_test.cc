@@ -1,4 +1,5 @@
 #include "engine/net/socket_transport.h"
+#include "engine/net/fd_wait.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -111,6 +112,83 @@ TEST_CASE("A read from a server that never answers times out as transient") {
         std::string::npos);
   CHECK(elapsed >= 190ms);
   CHECK(elapsed < 2s);
+}
+
+// A peer that sends one byte every `every` until `count` bytes or the
+// reader hangs up.
+std::thread Trickle(int fd, int count, std::chrono::milliseconds every) {
+  return std::thread([fd, count, every] {
+    for (int i = 0; i < count; ++i) {
+      std::this_thread::sleep_for(every);
+      if (send(fd, "x", 1, MSG_NOSIGNAL) != 1) return;
+    }
+  });
+}
+
+TEST_CASE("A server that trickles a byte at a time times out once the reads waited io_timeout") {
+  auto [a, b] = testing::SocketPair();
+  auto t = SocketTransport::Adopt(a, {"peer", 1}, 300ms);
+  // Each byte comes well within io_timeout: only the budget can end this.
+  std::thread peer = Trickle(b, 200, 20ms);
+  auto start = std::chrono::steady_clock::now();
+  char buf[64];
+  Status failure;
+  size_t got = 0;
+  for (;;) {
+    auto n = t->Read(buf, sizeof buf);
+    if (!n.ok()) {
+      failure = n.status();
+      break;
+    }
+    got += *n;
+  }
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  t->Close();
+  shutdown(b, SHUT_RDWR);
+  peer.join();
+  close(b);
+  CHECK(failure.code() == ErrorCode::kTimeout);
+  CHECK(failure.transient());
+  CHECK(failure.message().find("sends too slowly") != std::string::npos);
+  CHECK(got < kTrickleBytes);
+  CHECK(elapsed >= 290ms);
+  CHECK(elapsed < 2s);
+}
+
+TEST_CASE("A slow but steady stream and slow answers to each request are never cut") {
+  auto [a, b] = testing::SocketPair();
+  auto t = SocketTransport::Adopt(a, {"peer", 1}, 300ms);
+  // 300 bytes every 100 ms for a second: more than kTrickleBytes per budget.
+  std::thread stream([fd = b] {
+    for (int i = 0; i < 10; ++i) {
+      std::this_thread::sleep_for(100ms);
+      (void)!send(fd, std::string(300, 's').data(), 300, MSG_NOSIGNAL);
+    }
+  });
+  char buf[4096];
+  size_t got = 0;
+  while (got < 3000) {
+    auto n = t->Read(buf, sizeof buf);
+    REQUIRE(n.ok());
+    got += *n;
+  }
+  stream.join();
+  // Five requests, each answered with a few bytes after 200 ms: together far
+  // over io_timeout, but each request renews the budget.
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(t->Write("a NOOP\r\n").ok());
+    std::thread answer([fd = b] {
+      char req[16];
+      (void)!read(fd, req, sizeof req);
+      std::this_thread::sleep_for(200ms);
+      (void)!send(fd, "a OK\r\n", 6, MSG_NOSIGNAL);
+    });
+    auto n = t->Read(buf, sizeof buf);
+    answer.join();
+    REQUIRE(n.ok());
+    CHECK(std::string(buf, *n) == "a OK\r\n");
+  }
+  close(b);
 }
 
 TEST_CASE("A write to a peer that never reads times out instead of blocking") {
