@@ -78,7 +78,8 @@ std::string ConfigSummaryText(const Config& c) {
   o << "archive: " << c.archive_root << "\n";
   for (const AccountConfig& a : c.accounts) {
     o << "\naccount " << a.name << "  -> " << a.archive_dir << "\n";
-    o << "  server:      " << ToString(a.protocol) << " " << a.host << ":" << a.port;
+    o << "  server:      " << ToString(a.protocol) << " " << a.host << ":" << a.port << ", timeout "
+      << a.timeout.count() << " s";
     if (a.provider != Provider::kNone) o << "  [preset " << ToString(a.provider) << "]";
     o << "\n  tls:         " << TlsText(a.tls, a.tls_verify, a.tls_fingerprint, a.tls_ca_file);
     o << "\n  login:       " << a.user << " via " << ToString(a.auth) << "\n";
@@ -140,6 +141,7 @@ std::string ConfigSummaryJson(const Config& c) {
         {"port", a.port},
         {"tls", ToString(a.tls)},
         {"tls_verify", a.tls_verify},
+        {"timeout", a.timeout.count()},
         {"user", a.user},
         {"auth", ToString(a.auth)},
         {"password", SecretJson(a.password)},

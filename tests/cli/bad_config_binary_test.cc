@@ -94,6 +94,7 @@ TEST_CASE("config check warns of an unset password_env and shows the effective T
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("accounts.t.password_env (MH_NOT_SET_ANYWHERE): not set here") !=
         std::string::npos);
+  CHECK(r.out.find("server:      imap imap.example.org:993, timeout 60 s") != std::string::npos);
   CHECK(r.out.find("tls:         implicit (TLS from the first byte), TLS 1.2 or later; "
                    "certificate verified against the system's CAs and the host name") !=
         std::string::npos);
