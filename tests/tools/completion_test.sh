@@ -86,7 +86,7 @@ if command -v zsh >/dev/null; then
   # compadd filters by the prefix itself: the stub sees every candidate.
   check "zsh: mailhoard <TAB>" "check config export folders login push report search status sync verify " "$(zsh_complete mailhoard '')"
   check "zsh: mailhoard sync <TAB>" "home work " "$(zsh_complete mailhoard sync '')"
-  check "zsh: mailhoard sync --" "--config --dry-run --help --json --quiet --shard --trace --verbose --version -c -h -q -v " \
+  check "zsh: mailhoard sync --" "--config --dry-run --folder --help --json --quiet --shard --trace --verbose --version -c -h -q -v " \
     "$(zsh_complete mailhoard sync --)"
   check "zsh: config init --provider" "gmail microsoft365 " "$(zsh_complete mailhoard config init --provider '')"
   check "zsh: -c FILE" "FILES " "$(zsh_complete mailhoard -c '')"
