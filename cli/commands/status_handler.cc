@@ -8,6 +8,7 @@
 #include "cli/commands/account_session.h"
 #include "cli/commands/engine_handlers.h"
 #include "cli/commands/status_runs.h"
+#include "cli/display_width.h"
 #include "cli/exit_codes.h"
 #include "cli/report/run_advice.h"
 #include "storage/index/index.h"
@@ -137,10 +138,10 @@ int RunStatus(CommandContext& ctx, const StatusOptions& options) {
              {"last_error", f.last_error},
              {"gone_on_server", gone}});
         if (!ctx.json) {
-          char line[512];
-          snprintf(line, sizeof line, "  %-32s %7llu msgs %9.1f MB", f.display_name.c_str(),
+          char line[128];
+          snprintf(line, sizeof line, " %7llu msgs %9.1f MB",
                    static_cast<unsigned long long>(c.messages), static_cast<double>(c.bytes) / 1e6);
-          ctx.out << line;
+          ctx.out << "  " << PadRight(f.display_name, 32) << line;
           if (c.expunged) ctx.out << ", " << c.expunged << " expunged on server";
           if (c.unfetchable) ctx.out << ", " << c.unfetchable << " unfetchable";
           if (gone) ctx.out << " [gone on server]";

@@ -3,7 +3,10 @@
 // Runs the real binary against the real Dovecot.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
+#include "cli/display_width.h"
 #include "tests/cli/cli_harness.h"
 
 namespace mailhoard::cli {
@@ -48,6 +51,28 @@ TEST_CASE("the summary names flag changes, expunges and folders gone", "[integra
   CommandResult text = h.Run({"sync"});
   INFO(text.out);
   CHECK(text.out.rfind("t: 0 new messages (0.0 MB), 5 flag changes in 1 of ", 0) == 0);
+}
+
+TEST_CASE("status lines up its columns after non-ASCII folder names", "[integration]") {
+  DovecotServer& server = DovecotServer::Shared();
+  CliHarness h(server);
+  server.CreateFolder(h.user().name, "Entwürfe");
+  server.Deliver(h.user().name, "Entwürfe", "Subject: d\r\n\r\nx\r\n");
+  server.CreateFolder(h.user().name, "已发送");
+  server.Deliver(h.user().name, "已发送", "Subject: s\r\n\r\nx\r\n");
+  REQUIRE(h.Run({"sync"}).exit_code == 0);
+  CommandResult status = h.Run({"status"});
+  INFO(status.out);
+  // The column where " msgs" starts, in display columns, is the same on
+  // every folder line.
+  std::set<size_t> columns;
+  std::istringstream lines(status.out);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t at = line.find(" msgs");
+    if (at == std::string::npos) continue;
+    columns.insert(DisplayWidth(std::string_view(line).substr(0, at)));
+  }
+  CHECK(columns.size() == 1);
 }
 
 }  // namespace
