@@ -1,6 +1,9 @@
 #include "cli/app.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <streambuf>
+#include <string_view>
 
 #include "cli/commands/commands.h"
 #include "cli/suggest.h"
@@ -11,6 +14,44 @@
 
 namespace mailhoard::cli {
 namespace {
+
+// Forwards to another stream buffer and notes whether anything was written:
+// with --json, a command that failed before printing its document still
+// owes stdout an error object.
+class NotingStreambuf final : public std::streambuf {
+ public:
+  explicit NotingStreambuf(std::streambuf* to) : to_(to) {}
+  bool written() const { return written_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    written_ = true;
+    return to_->sputc(traits_type::to_char_type(c));
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    written_ = written_ || n > 0;
+    return to_->sputn(s, n);
+  }
+  int sync() override { return to_->pubsync(); }
+
+ private:
+  std::streambuf* to_;
+  bool written_ = false;
+};
+
+void PrintJsonError(std::ostream& out, int code, const std::vector<std::string>& errors) {
+  std::string first = errors.empty() ? "failed" : errors.front();
+  out << nlohmann::json({{"error", first}, {"errors", errors}, {"exit_code", code}}).dump(2)
+      << "\n";
+}
+
+bool AskedForJson(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--json") return true;
+  }
+  return false;
+}
 
 // CLI11 reports a mistyped command ("mailhoard synk") only as "A subcommand
 // is required"; name the word and suggest the closest command instead.
@@ -43,7 +84,9 @@ std::string UnknownCommandMessage(CLI::App& app) {
 
 }  // namespace
 
-int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int RunMailhoard(int argc, const char* const* argv, std::ostream& real_out, std::ostream& err) {
+  NotingStreambuf noting(real_out.rdbuf());
+  std::ostream out(&noting);
   CommandContext ctx(out, err);
   CLI::App app("mailhoard: archive IMAP and POP3 mailboxes into Maildir with a searchable index",
                "mailhoard");
@@ -89,13 +132,19 @@ int RunMailhoard(int argc, const char* const* argv, std::ostream& out, std::ostr
   } catch (const CLI::ParseError& e) {
     if (const std::string unknown = UnknownCommandMessage(app); !unknown.empty()) {
       err << "mailhoard: " << unknown << "\nRun `mailhoard --help` for usage.\n";
+      if (AskedForJson(argc, argv)) PrintJsonError(out, kExitUsage, {unknown});
       return kExitUsage;
     }
     const int code = app.exit(e, out, err);
     // --help and --version are successes; CLI11's own codes for usage errors
     // (106, 109, ...) collapse into our single usage code.
+    if (code != 0 && AskedForJson(argc, argv)) PrintJsonError(out, kExitUsage, {e.what()});
     return code == 0 ? kExitOk : kExitUsage;
   }
+  if (ctx.json && ctx.exit_code != kExitOk && !noting.written()) {
+    PrintJsonError(out, ctx.exit_code, ctx.errors);
+  }
+  out.flush();
   return ctx.exit_code;
 }
 

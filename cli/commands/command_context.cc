@@ -32,6 +32,7 @@ void CommandContext::PrintError(std::string_view message) const {
   for (;;) {
     size_t end = message.find('\n', start);
     err << "mailhoard: " << message.substr(start, end - start) << "\n";
+    errors.emplace_back(message.substr(start, end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }

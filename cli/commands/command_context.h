@@ -4,6 +4,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/config_types.h"
 #include "cli/exit_codes.h"
@@ -30,8 +31,10 @@ struct CommandContext {
   // sets exit_code to kExitUsage.
   Result<Config> LoadConfigOrReport();
 
-  // "mailhoard: message" on stderr.
+  // "mailhoard: message" on stderr; kept in `errors` too, for the --json
+  // error object of a command that ends before printing its own document.
   void PrintError(std::string_view message) const;
+  mutable std::vector<std::string> errors;
   // "mailhoard: warning: message" on stderr, unless -q.
   void PrintWarning(std::string_view message) const;
   // Reports how one account's run failed and returns its exit code. A held

@@ -2,6 +2,7 @@
 // attempted, with exit 2 and the place in the file — what a cron mail
 // should say. Runs the real binary; no server needed.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "tests/cli/test_util.h"
 #include "tests/support/subprocess.h"
@@ -83,6 +84,27 @@ TEST_CASE("config check reports every error in one pass, a prefixed line each", 
                      "mailhoard: " + config +
                      ":11:1: [accounts.v]: auth = plain needs a password source: set one of "
                      "password_cmd, password_file, password_env\n");
+}
+
+TEST_CASE("with --json every failure still prints a JSON object with the code", "[binary]") {
+  TempDir dir;
+  const std::string config = Config(dir, "hots = \"x\"\nuser = \"u\"\npassword_env = \"P\"\n");
+  for (const auto& args : kCommands) {
+    std::vector<std::string> with_json = {"--json"};
+    with_json.insert(with_json.end(), args.begin(), args.end());
+    CommandResult r = Mailhoard(dir, config, with_json);
+    INFO(args[0] << ": " << r.out << r.err);
+    CHECK(r.exit_code == 2);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["exit_code"] == 2);
+    CHECK(j["error"].get<std::string>().find("accounts.t.hots: unknown key") != std::string::npos);
+  }
+  CommandResult typo = Mailhoard(dir, config, {"--json", "synk"});
+  CHECK(typo.exit_code == 2);
+  CHECK(nlohmann::json::parse(typo.out)["error"] ==
+        "unknown command \"synk\" (did you mean \"sync\"?)");
+  CommandResult bad_option = Mailhoard(dir, config, {"--json", "sync", "--bogus"});
+  CHECK(nlohmann::json::parse(bad_option.out)["exit_code"] == 2);
 }
 
 TEST_CASE("config check warns of an unset password_env and shows the effective TLS", "[binary]") {

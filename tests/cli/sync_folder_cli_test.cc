@@ -46,7 +46,8 @@ TEST_CASE("sync --folder syncs only the matching folders and marks no other gone
   CommandResult narrow = h.Run({"--json", "sync", "--folder", "INBOX"});
   CHECK(nlohmann::json::parse(narrow.out)["accounts"][0]["folders_gone"].empty());
   CommandResult status = h.Run({"--json", "status"});
-  for (const auto& f : nlohmann::json::parse(status.out)["accounts"][0]["folders"]) {
+  const auto status_json = nlohmann::json::parse(status.out);
+  for (const auto& f : status_json["accounts"][0]["folders"]) {
     CHECK(f["gone_on_server"] == false);
   }
 
