@@ -306,9 +306,9 @@ Status DryRunFolder(imap::ImapClient& client, Archive& archive, const FolderTask
     // New, or every UID changed meaning: the real run fetches what it cannot
     // re-identify, so this is the most it would fetch.
     if (validity_changed) result->action = FolderAction::kUidValidityChanged;
-    if (box.exists == 0) return Status::Ok();
     wanted.AddRange(1, SequenceSet::kStar);
   }
+  if (box.exists == 0) return Status::Ok();  // nothing to fetch, and n:* would need a message
   return client.FetchHeaderKeys(
       wanted, [&](uint32_t, std::string_view, uint64_t size, const imap::InternalDate&) {
         ++result->fetched;

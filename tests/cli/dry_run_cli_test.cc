@@ -67,6 +67,13 @@ TEST_CASE("an IMAP dry run announces exactly what the real run fetches, and writ
     CHECK(e.path().filename().string().find("Later") == std::string::npos);
   }
   CHECK(h.CompareWithServer().find("Later") != std::string::npos);  // not archived yet
+
+  // A folder emptied on the server: its expunges are counted, nothing to fetch.
+  REQUIRE(Account(h.Run({"--json", "sync"}))["exit_code"] == 0);
+  for (const auto& m : server.Messages(user, "Work")) server.Expunge(user, "Work", m.uid);
+  auto dry4 = Account(h.Run({"--json", "sync", "--dry-run"}));
+  CHECK(dry4["fetched"] == 0);
+  CHECK(dry4["expunged"] == 2);
 }
 
 TEST_CASE("a POP3 dry run before the first sync leaves no archive", "[integration]") {
