@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "core/civil_date.h"
+#include "storage/index/search_query.h"
 
 namespace mailhoard::cli {
 namespace {
@@ -20,21 +20,14 @@ int Digits(std::string_view s, size_t pos, size_t len) {
   return v;
 }
 
-bool ValidDate(int y, int m, int d) {
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1970 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return !(m == 2 && d == 29 && !leap);
-}
-
 }  // namespace
 
 std::optional<int64_t> ParseExportTime(std::string_view text, bool end_of_day) {
   if (!text.empty() && (text.back() == 'Z' || text.back() == 'z')) text.remove_suffix(1);
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const int y = Digits(text, 0, 4), m = Digits(text, 5, 2), d = Digits(text, 8, 2);
-  if (y < 0 || m < 0 || d < 0 || !ValidDate(y, m, d)) return std::nullopt;
-  const int64_t day = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * kDay;
+  if (text.size() < 10) return std::nullopt;
+  const std::optional<int64_t> start = index::ParseIsoDate(text.substr(0, 10));
+  if (!start || *start < 0) return std::nullopt;  // the archive holds nothing before 1970
+  const int64_t day = *start;
   if (text.size() == 10) return end_of_day ? day + kDay - 1 : day;
   if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') return std::nullopt;
   if (text.size() != 16 && text.size() != 19) return std::nullopt;

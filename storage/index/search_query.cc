@@ -4,6 +4,7 @@
 #include <cctype>
 #include <limits>
 
+#include "core/civil_date.h"
 #include "storage/index/search_lexer.h"
 
 namespace mailhoard::index {
@@ -276,14 +277,7 @@ std::optional<int64_t> ParseIsoDate(std::string_view d) {
   if (m < 1 || m > 12 || day < 1 || day > kDays[m - 1]) return std::nullopt;
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (m == 2 && day == 29 && !leap) return std::nullopt;
-  // Days from civil (H. Hinnant), proleptic Gregorian.
-  int yy = m <= 2 ? y - 1 : y;
-  int era = (yy >= 0 ? yy : yy - 399) / 400;
-  int yoe = yy - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
-  return days * 86400;
+  return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(day)) * 86400;
 }
 
 std::optional<int64_t> ParseSize(std::string_view s) {
