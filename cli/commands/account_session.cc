@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 
 #include "cli/commands/tenant_tokens.h"
 #include "cli/credentials.h"
@@ -92,7 +93,16 @@ Result<std::unique_ptr<index::Index>> OpenIndexReadOnly(const AccountConfig& acc
   index::IndexOptions o;
   o.read_only = true;
   o.create_if_missing = false;
-  return index::Index::Open(account.archive_dir + "/.mailhoard.sqlite", o);
+  return index::Index::Open(IndexPath(account), o);
+}
+
+std::string IndexPath(const AccountConfig& account) {
+  return account.archive_dir + "/.mailhoard.sqlite";
+}
+
+bool HasIndex(const AccountConfig& account) {
+  std::error_code ec;
+  return std::filesystem::exists(IndexPath(account), ec);
 }
 
 net::ConnectOptions ConnectOptionsFor(const AccountConfig& account) {

@@ -8,9 +8,9 @@
 
 #include "cli/commands/command_context.h"
 #include "cli/config_types.h"
+#include "core/status.h"
 #include "engine/auth/credentials.h"
 #include "engine/auth/token_store.h"
-#include "core/status.h"
 #include "engine/imap/client/imap_client.h"
 #include "engine/sync/archive.h"
 
@@ -37,6 +37,10 @@ std::shared_ptr<auth::OAuthClient> MakeOAuthClient(const AccountConfig& account,
 Result<std::unique_ptr<sync::Archive>> OpenArchive(const AccountConfig& account);
 // Read-only access to an account's index (status, search, verify).
 Result<std::unique_ptr<index::Index>> OpenIndexReadOnly(const AccountConfig& account);
+// The account's index file, and whether a sync ever created it (an account
+// never synced has none: nothing to search, verify or read a dry run from).
+std::string IndexPath(const AccountConfig& account);
+bool HasIndex(const AccountConfig& account);
 
 // TLS mode, CA, pin and timeouts of the account's server.
 net::ConnectOptions ConnectOptionsFor(const AccountConfig& account);

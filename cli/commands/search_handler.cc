@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -108,10 +107,7 @@ int RunSearch(CommandContext& ctx, const SearchOptions& options) {
   int64_t total = 0;
   int exit_code = kExitOk;
   for (const AccountConfig& account : config->accounts) {
-    std::error_code ec;
-    if (!std::filesystem::exists(account.archive_dir + "/.mailhoard.sqlite", ec)) {
-      continue;  // never synced: nothing to search
-    }
+    if (!HasIndex(account)) continue;  // never synced: nothing to search
     auto idx = OpenIndexReadOnly(account);
     if (!idx.ok()) {
       // The other accounts are still searched; the exit status tells.

@@ -115,13 +115,21 @@ class ScratchArchive {
   std::string dir_;
 };
 
-bool HasIndex(const AccountConfig& account) {
-  return std::filesystem::exists(account.archive_dir + "/.mailhoard.sqlite");
-}
-
 ExitCode SyncAccountIn(CommandContext& ctx, const AccountConfig& account,
                        const SyncOptions& options, TraceFile* trace, TenantTokens* tenants,
                        bool output_buffered, nlohmann::json* json);
+
+// An account that failed as a whole: the reason (explained for a tenant's
+// mailbox) on stderr and in `json`; returns its exit code.
+ExitCode AccountFailed(CommandContext& ctx, TenantTokens* tenants, const AccountConfig& account,
+                       const Status& failure, nlohmann::json* json) {
+  const Status s = tenants->Explain(account, failure);
+  (*json)["name"] = account.name;
+  (*json)["error"] = s.ToString();
+  ExitCode code = ctx.ReportAccountFailure(s.WithContext(account.name));
+  (*json)["exit_code"] = code;
+  return code;
+}
 
 // Runs one account; returns its exit code and fills `json`.
 ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const SyncOptions& options,
@@ -131,13 +139,7 @@ ExitCode SyncAccount(CommandContext& ctx, const AccountConfig& account, const Sy
     return SyncAccountIn(ctx, account, options, trace, tenants, output_buffered, json);
   }
   auto scratch = ScratchArchive::Create();
-  if (!scratch.ok()) {
-    (*json)["name"] = account.name;
-    (*json)["error"] = scratch.status().ToString();
-    ExitCode code = ctx.ReportAccountFailure(scratch.status().WithContext(account.name));
-    (*json)["exit_code"] = code;
-    return code;
-  }
+  if (!scratch.ok()) return AccountFailed(ctx, tenants, account, scratch.status(), json);
   AccountConfig in_scratch = account;
   in_scratch.archive_dir = (*scratch)->dir();
   return SyncAccountIn(ctx, in_scratch, options, trace, tenants, output_buffered, json);
@@ -148,11 +150,7 @@ ExitCode SyncAccountIn(CommandContext& ctx, const AccountConfig& account,
                        bool output_buffered, nlohmann::json* json) {
   (*json)["name"] = account.name;
   auto fail = [&](const Status& failure) {
-    const Status s = tenants->Explain(account, failure);
-    (*json)["error"] = s.ToString();
-    ExitCode code = ctx.ReportAccountFailure(s.WithContext(account.name));
-    (*json)["exit_code"] = code;
-    return code;
+    return AccountFailed(ctx, tenants, account, failure, json);
   };
   auto lock = AccountLock::Acquire(account.archive_dir, account.name);
   if (!lock.ok()) return fail(lock.status());

@@ -2,7 +2,6 @@
 // index says, byte for byte, and does the index know every message file?
 // Runs under the account lock: a sync in progress has files in cur/ that
 // its open batch has not recorded yet, which would look like orphans.
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -64,8 +63,7 @@ ExitCode VerifyAccount(CommandContext& ctx, const AccountConfig& account, bool r
     (*json)["exit_code"] = code;
     return code;
   };
-  std::error_code ec;
-  if (!std::filesystem::exists(account.archive_dir + "/.mailhoard.sqlite", ec)) {
+  if (!HasIndex(account)) {
     (*json) = {{"name", account.name}, {"error", "never synced"}, {"clean", true}};
     if (!ctx.json && !ctx.quiet) ctx.out << account.name << ": never synced, nothing to verify\n";
     return kExitOk;

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "cli/commands/account_session.h"
 #include "cli/exit_codes.h"
 #include "cli/report/report_message.h"
 #include "cli/report/report_policy.h"
@@ -93,7 +94,7 @@ int RecordRunAndReport(CommandContext& ctx, const RunRecorderInput& in) {
     run.started_at = std::min(run.started_at, outcome.started_at ? outcome.started_at : now);
     index::IndexOptions o;
     o.create_if_missing = false;
-    auto idx = index::Index::Open(account.archive_dir + "/.mailhoard.sqlite", o);
+    auto idx = index::Index::Open(IndexPath(account), o);
     if (idx.ok()) {
       auto last = (*idx)->ListRuns(1);
       if (last.ok() && !last->empty()) {
