@@ -7,10 +7,6 @@
 namespace mailhoard::cli {
 namespace {
 
-std::string Count(uint64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -33,31 +29,28 @@ std::string SyncSummary(const std::string& account, const sync::SyncResult& r, b
   }
   std::string line = account + ": ";
   if (stopped) line += "interrupted after ";
-  line += (dry_run ? "would fetch " : "") + Count(r.fetched(), "new message", "new messages") +
-          " (" + Megabytes(r.bytes()) + ")";
+  line += (dry_run ? "would fetch " : "") + Plural(r.fetched(), "new message") + " (" +
+          Megabytes(r.bytes()) + ")";
   if (r.flag_updates()) {
-    line += ", " + Count(r.flag_updates(), "flag change", "flag changes");
+    line += ", " + Plural(r.flag_updates(), "flag change");
   }
   if (r.expunged()) line += ", " + std::to_string(r.expunged()) + " expunged on the server";
   if (remapped) {
-    line +=
-        ", " + Count(remapped, "message", "messages") + " re-identified after a UIDVALIDITY change";
+    line += ", " + Plural(remapped, "message") + " re-identified after a UIDVALIDITY change";
   }
-  if (adopted)
-    line += ", " + Count(adopted, "message", "messages") + " kept from an interrupted run";
-  line += " in " + std::to_string(r.folders.size()) + " of " +
-          Count(r.folders_listed, "folder", "folders");
+  if (adopted) line += ", " + Plural(adopted, "message") + " kept from an interrupted run";
+  line += " in " + std::to_string(r.folders.size()) + " of " + Plural(r.folders_listed, "folder");
   if (failed) line += ", " + std::to_string(failed) + " failed";
   char t[32];
   snprintf(t, sizeof t, "%.1f", seconds);
   line += std::string(", ") + t + " s\n";
   if (stopped) {
-    line += account + ": " + Count(stopped, "folder", "folders") +
+    line += account + ": " + Plural(stopped, "folder") +
             " not finished; run `mailhoard sync` again to continue where it stopped\n";
   }
   if (!r.folders_gone.empty()) {
     line += account + ": " + (dry_run ? "would mark " : "") +
-            Count(r.folders_gone.size(), "folder", "folders") +
+            Plural(r.folders_gone.size(), "folder") +
             " gone from the server (archived mail stays): " + JoinNames(r.folders_gone) + "\n";
   }
   return line;

@@ -102,4 +102,8 @@ std::string Megabytes(uint64_t bytes) {
   return buf;
 }
 
+std::string Plural(uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
 }  // namespace mailhoard::cli

@@ -28,4 +28,7 @@ std::string UtcMinute(int64_t unix_seconds);
 // "3.4 MB"
 std::string Megabytes(uint64_t bytes);
 
+// "1 new message", "2 new messages": `word` with an "s" unless n is 1.
+std::string Plural(uint64_t n, const char* word);
+
 }  // namespace mailhoard::cli
