@@ -20,11 +20,15 @@ constexpr std::string_view kRootKeys[] = {"archive", "accounts",          "tenan
 // Config files are small; anything bigger is not a config file.
 constexpr std::streamsize kMaxConfigBytes = 1 << 20;
 
-// One error holding every collected one, a line each, in file order.
-Status Combined(std::vector<Status> errors) {
+// One error holding every collected one, a line each, in file order. A
+// table's first unknown key comes twice (CheckKeys collects it and returns
+// it): said once.
+Status Combined(const std::vector<Status>& errors) {
+  std::vector<std::string> said;
   std::string message;
   for (const Status& e : errors) {
-    if (message.find(e.message()) != std::string::npos) continue;
+    if (std::find(said.begin(), said.end(), e.message()) != said.end()) continue;
+    said.push_back(e.message());
     message += (message.empty() ? "" : "\n") + e.message();
   }
   return Status::Error(errors.front().code(), message);
@@ -100,7 +104,7 @@ Result<Config> ParseRoot(const toml::table& root, const std::string& source_name
     auto parsed = ParseCheck(TableReader(*check, "check", ctx));
     if (keep(parsed.status())) config.check = std::move(parsed).value();
   }
-  if (!errors.empty()) return Combined(std::move(errors));
+  if (!errors.empty()) return Combined(errors);
   return config;
 }
 
