@@ -4,9 +4,10 @@
 // with poll() for at most io_timeout, so a silent server can never hang a
 // sync run. Nor can a trickling one: after each Write (a request) and after
 // every kTrickleBytes received, reads get io_timeout of waiting in all for
-// the next kTrickleBytes (fd_wait.h); a reply that is complete sooner, however
-// long the server thought first, is never cut. Writes use MSG_NOSIGNAL (also under TLS, through our
-// own BIO), so a peer that resets the connection yields an error, not SIGPIPE.
+// the next kTrickleBytes (fd_wait.h); a reply that is complete sooner,
+// however long the server thought first, is never cut. Writes use
+// MSG_NOSIGNAL (also under TLS, through our own BIO), so a peer that resets
+// the connection yields an error, not SIGPIPE.
 #pragma once
 
 #include <chrono>

@@ -21,11 +21,13 @@
 namespace mailhoard::net {
 namespace {
 
+// How much of what the server sent first is kept for a failed handshake's
+// diagnosis: enough for a plaintext greeting's first line.
+constexpr size_t kHeadBytes = 80;
+
 // OpenSSL's socket BIO writes with write(2), which raises SIGPIPE when the
 // server has reset the connection. This BIO uses send(MSG_NOSIGNAL) instead,
 // and remembers errno so errors can say "Connection reset by peer".
-constexpr size_t kHeadBytes = 80;
-
 struct FdBio {
   int fd = -1;
   // Kept apart: after a bare EOF OpenSSL tries to send an alert, which fails
